@@ -1,0 +1,1 @@
+/* backend.c: being written */

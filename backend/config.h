@@ -1,0 +1,67 @@
+/* config.h - tve.conf, an INI file parsed with libinih.
+ *
+ *   [general]
+ *   refresh = 2            ; seconds between guest refreshes (0.5 .. 3600)
+ *   pool-refresh = 10      ; seconds between storage/network/node refreshes
+ *   io-refresh = 4         ; seconds between disk/net rate samples
+ *   shutdown-timeout = 180 ; seconds before a shutdown task gives up
+ *   shutdown-force = no    ; after the timeout, stop the guest hard
+ *   theme = default
+ *   line-graphics = auto   ; auto | utf-8 | acs | ascii
+ *   task-history = 200     ; tasks kept per node
+ *
+ *   [node NAME]
+ *   uri = qemu:///system
+ *   ssh = root@host:22     ; kept for the ssh layer
+ *   keyfile = ~/.ssh/id_ed25519
+ */
+#ifndef TVE_CONFIG_H
+#define TVE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct tve_node_cfg {
+	char *name;
+	char *uri;
+	char *ssh;	/* or NULL */
+	char *keyfile;	/* or NULL */
+};
+
+enum tve_line_graphics {
+	TVE_LINES_AUTO,
+	TVE_LINES_UTF8,
+	TVE_LINES_ACS,
+	TVE_LINES_ASCII,
+};
+
+struct tve_config {
+	double refresh_s;
+	double pool_refresh_s;
+	double io_refresh_s;
+	int shutdown_timeout_s;
+	bool shutdown_force;
+	char *theme;
+	enum tve_line_graphics line_graphics;
+	size_t task_history;
+	char *state_dir;	/* tasks directory; NULL = tve_state_dir() */
+	size_t n_nodes;
+	struct tve_node_cfg *nodes;
+};
+
+/* Defaults, no nodes. */
+void tve_config_init(struct tve_config *cfg);
+void tve_config_clear(struct tve_config *cfg);
+/* Parses path into cfg (which holds defaults).  Returns 0; 1 if the file
+ * does not exist (cfg untouched); -1 with *err = "FILE:LINE: message" on
+ * the first bad line (unknown section/key, bad value, duplicate node,
+ * node without uri). */
+int tve_config_load(struct tve_config *cfg, const char *path, char **err);
+/* Adds a node; name NULL derives one from the URI ("localhost" for
+ * local URIs, the host part for remote ones, the file's base name for
+ * test:///path.xml), made unique with -2, -3...  Returns the node. */
+struct tve_node_cfg *tve_config_add_node(struct tve_config *cfg, const char *name, const char *uri);
+/* $XDG_CONFIG_HOME/tve/tve.conf (newly allocated). */
+char *tve_config_default_path(void);
+
+#endif

@@ -1,0 +1,96 @@
+/* driver.h - the node driver ops table.
+ *
+ * A driver talks to one kind of node (libvirt today).  A NULL entry means
+ * "unsupported" and the UI shows the action as such.  A driver handle is
+ * opened and refreshed on its node's worker thread; guest actions run on
+ * task threads at the same time, so a driver keeps its own state behind a
+ * lock (libvirt connections themselves are thread-safe). */
+#ifndef TVE_DRIVER_H
+#define TVE_DRIVER_H
+
+#include <stdbool.h>
+
+#include "model.h"
+#include "task.h"
+
+struct tve_node;	/* backend.c */
+
+/* Called by drivers, from any thread (libvirt's event thread included). */
+enum tve_refresh_what {
+	TVE_REFRESH_GUESTS = 1 << 0,	/* list + state/cpu/balloon/vcpu stats */
+	TVE_REFRESH_IO = 1 << 1,	/* block + interface stats (rates) */
+	TVE_REFRESH_POOLS = 1 << 2,	/* storage pools and their volumes */
+	TVE_REFRESH_NETWORKS = 1 << 3,
+	TVE_REFRESH_FACTS = 1 << 4,	/* node facts: memory, uptime, load */
+	TVE_REFRESH_ALL = 0x1f,
+};
+/* Asks the node's worker for a refresh soon (coalesced, rate limited). */
+void tve_node_request_refresh(struct tve_node *node, unsigned what);
+/* The connection is gone (close callback, keepalive): the worker marks the
+ * node offline and reconnects with backoff. */
+void tve_node_connection_lost(struct tve_node *node, const char *reason);
+
+enum tve_guest_action {
+	TVE_ACT_START,
+	TVE_ACT_SHUTDOWN,	/* ACPI; waits up to timeout, then optionally forces */
+	TVE_ACT_STOP,		/* hard power off (virDomainDestroy) */
+	TVE_ACT_REBOOT,		/* ACPI reboot */
+	TVE_ACT_RESET,		/* hard reset */
+	TVE_ACT_PAUSE,
+	TVE_ACT_RESUME,
+	TVE_ACT__COUNT,
+};
+/* "start", "shutdown", ... and the Proxmox task type for a guest type:
+ * qmstart/vzstart, qmshutdown/vzshutdown, qmstop, qmreboot, qmreset,
+ * qmpause/vzsuspend, qmresume/vzresume. */
+const char *tve_guest_action_name(enum tve_guest_action a);
+const char *tve_guest_action_task_type(enum tve_guest_action a, enum tve_guest_type t);
+
+struct tve_action_opts {
+	int timeout_s;		/* SHUTDOWN: wait this long for power off */
+	bool force;		/* SHUTDOWN: hard stop after the timeout */
+};
+
+struct tve_driver_ops {
+	const char *name;
+	/* Opens a connection for node to uri.  Registers for domain events
+	 * (which call tve_node_request_refresh) and a close callback (which
+	 * calls tve_node_connection_lost); remote URIs get keepalive.
+	 * Returns a handle, or NULL with *err. */
+	void *(*open)(struct tve_node *node, const char *uri, char **err);
+	/* Unregisters callbacks and closes.  NULL is fine. */
+	void (*close)(void *h);
+	/* Fills snap with the parts named by what (a tve_refresh_what mask).
+	 * snap arrives with those parts empty; the caller copies the parts it
+	 * did not ask for from the previous snapshot.  With GUESTS the driver
+	 * makes one bulk stats call (not a per-guest loop), and keeps its own
+	 * per-guest cache (parsed domain XML, last counters for rates) so
+	 * that rates and XML details carry over between calls.  Sets
+	 * snap->has_facts with FACTS.  0, or -1 with *err. */
+	int (*refresh)(void *h, struct tve_snapshot *snap, unsigned what, char **err);
+	/* Runs a lifecycle action on the guest with this uuid, logging what it
+	 * does into task.  0, or -1 with *err (libvirt's message). */
+	int (*guest_action)(void *h, const char *uuid, enum tve_guest_action act,
+			    const struct tve_action_opts *opts, struct tve_task *task, char **err);
+	/* Stores a Proxmox-style ID in the domain's tve metadata (live and
+	 * config as applicable).  0, or -1 with *err. */
+	int (*set_vmid)(void *h, const char *uuid, int vmid, char **err);
+	/* Library calls made through this handle so far (for benchmarks). */
+	unsigned long (*calls)(void *h);
+};
+
+extern const struct tve_driver_ops tve_driver_libvirt;
+
+/* Must run before any libvirt connection is opened (process-wide event
+ * implementation); starts the event thread.  Idempotent. */
+int tve_libvirt_events_start(char **err);
+void tve_libvirt_events_stop(void);
+
+/* The XML namespace and prefix of tve's domain metadata:
+ *   <tve:guest xmlns:tve="TVE_METADATA_NS"><vmid>100</vmid>
+ *     <type>ct</type><tags>a;b</tags><notes>...</notes></tve:guest>
+ * <type> only matters where the hypervisor cannot say (test driver). */
+#define TVE_METADATA_NS "urn:tve:guest:1"
+#define TVE_METADATA_PREFIX "tve"
+
+#endif

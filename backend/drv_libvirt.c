@@ -1,0 +1,1 @@
+/* drv_libvirt.c: being written */

@@ -1,0 +1,3 @@
+#ifndef TVE_DRV_LIBVIRT_H
+#define TVE_DRV_LIBVIRT_H
+#endif

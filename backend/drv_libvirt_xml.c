@@ -1,0 +1,1 @@
+/* drv_libvirt_xml.c: being written */

@@ -1,0 +1,1 @@
+/* lv_events.c: being written */
