@@ -1,1 +1,600 @@
-/* backend.c: being written */
+/* backend.c - nodes, their worker threads, and actions run as tasks.
+ *
+ * Each node has one worker thread.  It owns the node's driver connection:
+ * it connects (with backoff after failures), refreshes on a schedule and on
+ * requests from driver events, and publishes an immutable snapshot.  Guest
+ * actions run on a thread of their own per task, sharing the connection
+ * (libvirt connections are thread-safe); a connection is refcounted so the
+ * last user closes it, whether that is the worker or a task. */
+#include "backend_priv.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define BACKOFF_MIN_MS 1000
+#define BACKOFF_MAX_MS 30000
+/* Event-driven refreshes are coalesced: at most one per this interval. */
+#define EVENT_GAP_MS 200
+
+/* ---- waking the UI ---- */
+
+static void wake(struct tve_backend *b)
+{
+	uint64_t one = 1;
+
+	if (write(b->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN) {
+		/* Nothing to do: the UI also polls on its own input. */
+	}
+}
+
+static void task_hook(void *opaque)
+{
+	wake(opaque);
+}
+
+int tve_backend_wake_fd(struct tve_backend *b)
+{
+	return b->wake_fd;
+}
+
+void tve_backend_drain_wake(struct tve_backend *b)
+{
+	uint64_t v;
+
+	while (read(b->wake_fd, &v, sizeof(v)) > 0)
+		;
+}
+
+/* ---- connections ---- */
+
+/* Drops a reference; the last one closes.  Caller holds node->lock. */
+static void conn_put_locked(struct tve_node *n, struct conn *c)
+{
+	if (--c->refs > 0)
+		return;
+	if (c->drv->calls)
+		n->closed_calls += c->drv->calls(c->h);
+	/* Closing talks to the daemon; drop the lock so events and the UI
+	 * are not held up.  Nobody else can reach c any more. */
+	pthread_mutex_unlock(&n->lock);
+	c->drv->close(c->h);
+	free(c);
+	pthread_mutex_lock(&n->lock);
+}
+
+/* A reference to the live connection, or NULL when offline. */
+struct conn *tve_node_conn_get(struct tve_node *n)
+{
+	struct conn *c;
+
+	pthread_mutex_lock(&n->lock);
+	c = n->conn;
+	if (c)
+		c->refs++;
+	pthread_mutex_unlock(&n->lock);
+	return c;
+}
+
+void tve_node_conn_put(struct tve_node *n, struct conn *c)
+{
+	pthread_mutex_lock(&n->lock);
+	conn_put_locked(n, c);
+	pthread_mutex_unlock(&n->lock);
+}
+
+/* ---- callbacks from drivers ---- */
+
+void tve_node_request_refresh(struct tve_node *n, unsigned what)
+{
+	if (!n)
+		return;
+	pthread_mutex_lock(&n->lock);
+	n->pending |= what;
+	pthread_cond_signal(&n->cond);
+	pthread_mutex_unlock(&n->lock);
+}
+
+void tve_node_connection_lost(struct tve_node *n, const char *reason)
+{
+	if (!n)
+		return;
+	pthread_mutex_lock(&n->lock);
+	if (!n->lost) {
+		n->lost = true;
+		free(n->lost_reason);
+		n->lost_reason = tve_xstrdup(reason ? reason : "connection lost");
+	}
+	pthread_cond_signal(&n->cond);
+	pthread_mutex_unlock(&n->lock);
+}
+
+/* ---- publishing ---- */
+
+static void copy_parts(struct tve_snapshot *dst, const struct tve_snapshot *src, unsigned what)
+{
+	if (!src)
+		return;
+	if (!(what & TVE_REFRESH_GUESTS)) {
+		for (size_t i = 0; i < src->n_guests; i++)
+			tve_guest_copy(tve_snapshot_add_guest(dst), &src->guests[i]);
+	}
+	if (!(what & TVE_REFRESH_POOLS)) {
+		for (size_t i = 0; i < src->n_pools; i++)
+			tve_pool_copy(tve_snapshot_add_pool(dst), &src->pools[i]);
+	}
+	if (!(what & TVE_REFRESH_NETWORKS)) {
+		for (size_t i = 0; i < src->n_networks; i++)
+			tve_network_copy(tve_snapshot_add_network(dst), &src->networks[i]);
+	}
+	if (!(what & TVE_REFRESH_FACTS) && src->has_facts) {
+		tve_facts_copy(&dst->facts, &src->facts);
+		dst->has_facts = true;
+	}
+}
+
+/* Takes ownership of s (fills generation, timestamps) and makes it the
+ * node's latest snapshot. */
+static void publish(struct tve_node *n, struct tve_snapshot *s)
+{
+	struct tve_snapshot *old;
+
+	pthread_mutex_lock(&n->lock);
+	old = n->snap;
+	s->generation = ++n->generation;
+	if (old && old->state == s->state && !s->state_since)
+		s->state_since = old->state_since;
+	if (!s->state_since)
+		s->state_since = time(NULL);
+	n->snap = s;
+	pthread_mutex_unlock(&n->lock);
+	tve_snapshot_unref(old);
+	wake(n->b);
+}
+
+struct tve_snapshot *tve_node_latest(struct tve_node *n)
+{
+	struct tve_snapshot *s;
+
+	pthread_mutex_lock(&n->lock);
+	s = tve_snapshot_ref(n->snap);
+	pthread_mutex_unlock(&n->lock);
+	return s;
+}
+
+/* A snapshot in a non-online state, keeping the last data marked stale. */
+static void publish_state(struct tve_node *n, enum tve_node_state st, const char *error)
+{
+	struct tve_snapshot *prev = tve_node_latest(n);
+	struct tve_snapshot *s = tve_snapshot_new(n->name, n->uri);
+
+	copy_parts(s, prev, 0);
+	s->state = st;
+	s->error = tve_xstrdup(error);
+	s->updated = prev ? prev->updated : 0;
+	s->stale = prev && prev->updated != 0;
+	if (prev && prev->state == st && !(prev->error && error && strcmp(prev->error, error)))
+		s->state_since = prev->state_since;
+	else
+		s->state_since = time(NULL);
+	tve_snapshot_unref(prev);
+	publish(n, s);
+}
+
+/* ---- the worker ---- */
+
+static uint64_t ms_of(double s)
+{
+	return (uint64_t)(s * 1000.0 + 0.5);
+}
+
+/* Waits until stop, a request, or deadline (monotonic ms; 0 = forever).
+ * Caller holds the lock. */
+static void wait_until(struct tve_node *n, uint64_t deadline)
+{
+	struct timespec ts;
+	uint64_t now = tve_now_ms();
+
+	if (deadline && deadline <= now)
+		return;
+	if (!deadline) {
+		pthread_cond_wait(&n->cond, &n->lock);
+		return;
+	}
+	/* The condvar uses CLOCK_MONOTONIC (set in node_init). */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t ns = (uint64_t)ts.tv_nsec + (deadline - now) * 1000000ull;
+	ts.tv_sec += (time_t)(ns / 1000000000ull);
+	ts.tv_nsec = (long)(ns % 1000000000ull);
+	pthread_cond_timedwait(&n->cond, &n->lock, &ts);
+}
+
+/* Connects, retrying with backoff.  Returns false when asked to stop.
+ * The first connection shows CONNECTING; a reconnection keeps showing
+ * OFFLINE with the reason until it succeeds. */
+static bool connect_node(struct tve_node *n, bool first)
+{
+	uint64_t backoff = BACKOFF_MIN_MS;
+
+	for (;;) {
+		char *err = NULL;
+		void *h;
+
+		if (first)
+			publish_state(n, TVE_NODE_CONNECTING, NULL);
+		h = n->drv->open(n, n->uri, &err);
+		if (h) {
+			struct conn *c = tve_xcalloc(1, sizeof(*c));
+
+			c->drv = n->drv;
+			c->h = h;
+			c->refs = 1;	/* the worker's */
+			pthread_mutex_lock(&n->lock);
+			n->conn = c;
+			n->lost = false;
+			n->pending = TVE_REFRESH_ALL;
+			pthread_mutex_unlock(&n->lock);
+			free(err);
+			return true;
+		}
+		publish_state(n, TVE_NODE_OFFLINE, err ? err : "cannot connect");
+		free(err);
+		first = false;
+
+		pthread_mutex_lock(&n->lock);
+		uint64_t deadline = tve_now_ms() + backoff;
+		while (!n->stop && !n->retry_now && tve_now_ms() < deadline)
+			wait_until(n, deadline);
+		bool stop = n->stop;
+		n->retry_now = false;
+		pthread_mutex_unlock(&n->lock);
+		if (stop)
+			return false;
+		backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+	}
+}
+
+/* Drops the worker's reference to a connection that failed. */
+static void disconnect_node(struct tve_node *n, const char *reason)
+{
+	pthread_mutex_lock(&n->lock);
+	struct conn *c = n->conn;
+
+	n->conn = NULL;
+	n->lost = false;
+	if (c)
+		conn_put_locked(n, c);
+	pthread_mutex_unlock(&n->lock);
+	publish_state(n, TVE_NODE_OFFLINE, reason);
+}
+
+static void *worker_main(void *opaque)
+{
+	struct tve_node *n = opaque;
+	const struct tve_config *cfg = &n->b->cfg;
+	uint64_t guest_ms = ms_of(cfg->refresh_s), io_ms = ms_of(cfg->io_refresh_s);
+	uint64_t slow_ms = ms_of(cfg->pool_refresh_s);
+
+	for (bool first = true;; first = false) {
+		uint64_t last_guests = 0, last_io = 0, last_slow = 0, last_any = 0;
+
+		if (!connect_node(n, first))
+			break;
+		for (;;) {
+			unsigned what;
+			char *lost = NULL;
+
+			pthread_mutex_lock(&n->lock);
+			for (;;) {
+				uint64_t now = tve_now_ms();
+				unsigned due = 0;
+
+				if (n->stop || n->lost)
+					break;
+				if (now >= last_guests + guest_ms)
+					due |= TVE_REFRESH_GUESTS;
+				if (now >= last_io + io_ms)
+					due |= TVE_REFRESH_IO | TVE_REFRESH_GUESTS;
+				if (now >= last_slow + slow_ms)
+					due |= TVE_REFRESH_POOLS | TVE_REFRESH_NETWORKS | TVE_REFRESH_FACTS;
+				if (due || (n->pending && now >= last_any + EVENT_GAP_MS))
+					break;
+				uint64_t next = last_guests + guest_ms;
+				if (last_io + io_ms < next)
+					next = last_io + io_ms;
+				if (last_slow + slow_ms < next)
+					next = last_slow + slow_ms;
+				if (n->pending && last_any + EVENT_GAP_MS < next)
+					next = last_any + EVENT_GAP_MS;
+				wait_until(n, next);
+			}
+			if (n->stop) {
+				pthread_mutex_unlock(&n->lock);
+				goto out;
+			}
+			if (n->lost) {
+				lost = n->lost_reason;
+				n->lost_reason = NULL;
+				pthread_mutex_unlock(&n->lock);
+				disconnect_node(n, lost ? lost : "connection lost");
+				free(lost);
+				break;
+			}
+			uint64_t now = tve_now_ms();
+			what = n->pending;
+			n->pending = 0;
+			if (now >= last_guests + guest_ms)
+				what |= TVE_REFRESH_GUESTS;
+			if (now >= last_io + io_ms)
+				what |= TVE_REFRESH_IO | TVE_REFRESH_GUESTS;
+			if (now >= last_slow + slow_ms)
+				what |= TVE_REFRESH_POOLS | TVE_REFRESH_NETWORKS | TVE_REFRESH_FACTS;
+			struct conn *c = n->conn;
+			c->refs++;
+			pthread_mutex_unlock(&n->lock);
+
+			struct tve_snapshot *prev = tve_node_latest(n);
+			struct tve_snapshot *s = tve_snapshot_new(n->name, n->uri);
+			char *err = NULL;
+			int rc = c->drv->refresh(c->h, s, what, &err);
+
+			tve_node_conn_put(n, c);
+			if (rc < 0) {
+				tve_snapshot_unref(s);
+				tve_snapshot_unref(prev);
+				disconnect_node(n, err ? err : "refresh failed");
+				free(err);
+				break;
+			}
+			copy_parts(s, prev, what);
+			tve_snapshot_sort(s);
+			s->state = TVE_NODE_ONLINE;
+			s->updated = time(NULL);
+			tve_snapshot_unref(prev);
+			publish(n, s);
+
+			now = tve_now_ms();
+			last_any = now;
+			if (what & TVE_REFRESH_GUESTS)
+				last_guests = now;
+			if (what & TVE_REFRESH_IO)
+				last_io = now;
+			if (what & TVE_REFRESH_FACTS)
+				last_slow = now;
+			pthread_mutex_lock(&n->lock);
+			n->refreshes++;
+			pthread_mutex_unlock(&n->lock);
+		}
+	}
+out:
+	pthread_mutex_lock(&n->lock);
+	struct conn *c = n->conn;
+
+	n->conn = NULL;
+	if (c)
+		conn_put_locked(n, c);
+	pthread_mutex_unlock(&n->lock);
+	return NULL;
+}
+
+/* ---- lifetime ---- */
+
+static void node_init(struct tve_backend *b, struct tve_node *n, size_t i,
+		      const struct tve_node_cfg *nc)
+{
+	pthread_condattr_t ca;
+
+	n->b = b;
+	n->index = i;
+	n->name = tve_xstrdup(nc->name);
+	n->uri = tve_xstrdup(nc->uri);
+	n->drv = &tve_driver_libvirt;
+	pthread_mutex_init(&n->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&n->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	n->snap = tve_snapshot_new(n->name, n->uri);
+	n->snap->state = TVE_NODE_CONNECTING;
+	n->snap->state_since = time(NULL);
+}
+
+struct tve_backend *tve_backend_new(const struct tve_config *cfg, char **err)
+{
+	struct tve_backend *b = tve_xcalloc(1, sizeof(*b));
+	char *dir = cfg->state_dir ? tve_xstrdup(cfg->state_dir) : tve_state_dir();
+
+	tve_config_init(&b->cfg);
+	b->cfg.refresh_s = cfg->refresh_s;
+	b->cfg.pool_refresh_s = cfg->pool_refresh_s;
+	b->cfg.io_refresh_s = cfg->io_refresh_s;
+	b->cfg.shutdown_timeout_s = cfg->shutdown_timeout_s;
+	b->cfg.shutdown_force = cfg->shutdown_force;
+	b->cfg.task_history = cfg->task_history;
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->tasks_done, NULL);
+
+	b->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (b->wake_fd < 0) {
+		tve_set_err(err, "eventfd: %s", strerror(errno));
+		free(dir);
+		free(b);
+		return NULL;
+	}
+	b->tasks = tve_taskstore_new(dir, cfg->task_history ? cfg->task_history : 200);
+	free(dir);
+	tve_taskstore_set_hook(b->tasks, task_hook, b);
+
+	b->n_nodes = cfg->n_nodes;
+	b->nodes = tve_xcalloc(b->n_nodes ? b->n_nodes : 1, sizeof(*b->nodes));
+	for (size_t i = 0; i < b->n_nodes; i++) {
+		char *lerr = NULL;
+
+		node_init(b, &b->nodes[i], i, &cfg->nodes[i]);
+		/* A damaged history file costs its bad lines, not the start. */
+		tve_taskstore_load(b->tasks, cfg->nodes[i].name, &lerr);
+		free(lerr);
+	}
+	return b;
+}
+
+int tve_backend_start(struct tve_backend *b, char **err)
+{
+	if (tve_libvirt_events_start(err) < 0)
+		return -1;
+	b->events_started = true;
+	for (size_t i = 0; i < b->n_nodes; i++) {
+		struct tve_node *n = &b->nodes[i];
+		int rc = pthread_create(&n->thread, NULL, worker_main, n);
+
+		if (rc != 0)
+			return tve_set_err(err, "cannot start worker for %s: %s", n->name, strerror(rc));
+		n->started = true;
+	}
+	return 0;
+}
+
+void tve_backend_free(struct tve_backend **bp)
+{
+	struct tve_backend *b = bp ? *bp : NULL;
+	bool tasks_left;
+
+	if (!b)
+		return;
+	*bp = NULL;
+	for (size_t i = 0; i < b->n_nodes; i++) {
+		struct tve_node *n = &b->nodes[i];
+
+		pthread_mutex_lock(&n->lock);
+		n->stop = true;
+		pthread_cond_signal(&n->cond);
+		pthread_mutex_unlock(&n->lock);
+	}
+	for (size_t i = 0; i < b->n_nodes; i++)
+		if (b->nodes[i].started)
+			pthread_join(b->nodes[i].thread, NULL);
+
+	/* Task threads finish on their own; give them a few seconds. */
+	pthread_mutex_lock(&b->lock);
+	uint64_t deadline = tve_now_ms() + 5000;
+	while (b->task_threads > 0 && tve_now_ms() < deadline) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&b->tasks_done, &b->lock, &ts);
+	}
+	tasks_left = b->task_threads > 0;
+	pthread_mutex_unlock(&b->lock);
+	if (tasks_left)
+		return;	/* still in use by task threads: the process is exiting anyway */
+
+	if (b->events_started)
+		tve_libvirt_events_stop();
+	for (size_t i = 0; i < b->n_nodes; i++) {
+		struct tve_node *n = &b->nodes[i];
+
+		tve_snapshot_unref(n->snap);
+		free(n->lost_reason);
+		free(n->name);
+		free(n->uri);
+		pthread_mutex_destroy(&n->lock);
+		pthread_cond_destroy(&n->cond);
+	}
+	free(b->nodes);
+	tve_taskstore_free(&b->tasks);
+	close(b->wake_fd);
+	free(b->reserved);
+	tve_config_clear(&b->cfg);
+	pthread_mutex_destroy(&b->lock);
+	pthread_cond_destroy(&b->tasks_done);
+	free(b);
+}
+
+/* ---- queries ---- */
+
+size_t tve_backend_node_count(struct tve_backend *b)
+{
+	return b->n_nodes;
+}
+
+struct tve_snapshot *tve_backend_snapshot(struct tve_backend *b, size_t node)
+{
+	return node < b->n_nodes ? tve_node_latest(&b->nodes[node]) : NULL;
+}
+
+unsigned long long tve_backend_generation(struct tve_backend *b)
+{
+	unsigned long long sum = 0;
+
+	for (size_t i = 0; i < b->n_nodes; i++) {
+		pthread_mutex_lock(&b->nodes[i].lock);
+		sum += b->nodes[i].generation;
+		pthread_mutex_unlock(&b->nodes[i].lock);
+	}
+	return sum;
+}
+
+void tve_backend_refresh(struct tve_backend *b, size_t node)
+{
+	struct tve_node *n;
+
+	if (node >= b->n_nodes)
+		return;
+	n = &b->nodes[node];
+	pthread_mutex_lock(&n->lock);
+	n->pending |= TVE_REFRESH_ALL;
+	n->retry_now = true;
+	pthread_cond_signal(&n->cond);
+	pthread_mutex_unlock(&n->lock);
+}
+
+struct tve_taskstore *tve_backend_tasks(struct tve_backend *b)
+{
+	return b->tasks;
+}
+
+unsigned long tve_backend_driver_calls(struct tve_backend *b, size_t node)
+{
+	struct tve_node *n;
+	unsigned long calls;
+
+	if (node >= b->n_nodes)
+		return 0;
+	n = &b->nodes[node];
+	pthread_mutex_lock(&n->lock);
+	calls = n->closed_calls;
+	if (n->conn && n->conn->drv->calls)
+		calls += n->conn->drv->calls(n->conn->h);
+	pthread_mutex_unlock(&n->lock);
+	return calls;
+}
+
+unsigned long tve_backend_refresh_count(struct tve_backend *b, size_t node)
+{
+	unsigned long r;
+
+	if (node >= b->n_nodes)
+		return 0;
+	pthread_mutex_lock(&b->nodes[node].lock);
+	r = b->nodes[node].refreshes;
+	pthread_mutex_unlock(&b->nodes[node].lock);
+	return r;
+}
+
+bool tve_backend_supports(struct tve_backend *b, size_t node, enum tve_guest_action act)
+{
+	(void)act;
+	return node < b->n_nodes && b->nodes[node].drv->guest_action != NULL;
+}
+

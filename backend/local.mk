@@ -4,11 +4,14 @@ libtvebackend_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVIRT_CFLAGS) $(LIBXML_CFLAGS) \
 	$(LIBSSH_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS) $(INIH_CFLAGS)
 libtvebackend_a_SOURCES = \
 	backend/util.c backend/util.h \
-	backend/backend.c backend/backend.h \
+	backend/backend.c backend/backend.h backend/backend_priv.h \
+	backend/backend_task.c \
 	backend/driver.h \
 	backend/model.c backend/model.h \
 	backend/task.c backend/task.h \
 	backend/config.c backend/config.h \
 	backend/lv_events.c \
 	backend/drv_libvirt.c backend/drv_libvirt.h \
+	backend/drv_libvirt_guests.c \
+	backend/drv_libvirt_node.c \
 	backend/drv_libvirt_xml.c

@@ -1,5 +1,11 @@
 # Benchmarks: `make bench` prints figures; nothing here passes or fails on time.
-bench: tve
+noinst_PROGRAMS += bench/calls
+bench_calls_SOURCES = bench/calls.c
+bench_calls_LDADD = $(BACKEND_LIBS)
+
+EXTRA_DIST += bench/run.sh bench/gen-fixture.py
+
+bench: tve bench/calls
 	@TVE_TOP_BUILDDIR='$(abs_top_builddir)' TVE_TOP_SRCDIR='$(abs_top_srcdir)' \
 		$(SHELL) $(top_srcdir)/bench/run.sh
 .PHONY: bench

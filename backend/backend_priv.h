@@ -1,0 +1,60 @@
+/* backend_priv.h - what backend.c and backend_task.c share. */
+#ifndef TVE_BACKEND_PRIV_H
+#define TVE_BACKEND_PRIV_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "backend.h"
+
+struct conn {
+	const struct tve_driver_ops *drv;
+	void *h;
+	int refs;		/* guarded by the node's lock */
+};
+
+struct tve_node {
+	struct tve_backend *b;
+	size_t index;
+	char *name;
+	char *uri;
+	const struct tve_driver_ops *drv;
+	pthread_t thread;
+	bool started;
+
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop;
+	unsigned pending;	/* tve_refresh_what bits requested */
+	bool retry_now;		/* manual refresh while offline */
+	bool lost;
+	char *lost_reason;
+	struct conn *conn;	/* NULL while not connected */
+	struct tve_snapshot *snap;	/* latest published */
+	uint64_t generation;
+	unsigned long refreshes;
+	unsigned long closed_calls;	/* calls made by connections since closed */
+};
+
+struct tve_backend {
+	struct tve_config cfg;
+	size_t n_nodes;
+	struct tve_node *nodes;
+	struct tve_taskstore *tasks;
+	int wake_fd;
+	bool events_started;
+
+	pthread_mutex_t lock;	/* task threads and reserved IDs */
+	pthread_cond_t tasks_done;
+	size_t task_threads;
+	size_t n_reserved;
+	int *reserved;		/* IDs handed out this session */
+};
+
+/* backend.c */
+struct tve_snapshot *tve_node_latest(struct tve_node *n);
+/* A reference to the node's live connection, or NULL when offline. */
+struct conn *tve_node_conn_get(struct tve_node *n);
+void tve_node_conn_put(struct tve_node *n, struct conn *c);
+
+#endif
