@@ -251,12 +251,14 @@ static bool connect_node(struct tve_node *n, bool first)
 		uint64_t deadline = tve_now_ms() + backoff;
 		while (!n->stop && !n->retry_now && tve_now_ms() < deadline)
 			wait_until(n, deadline);
-		bool stop = n->stop;
+		bool stop = n->stop, manual = n->retry_now;
 		n->retry_now = false;
 		pthread_mutex_unlock(&n->lock);
 		if (stop)
 			return false;
-		backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+		/* A retry the user asked for does not lengthen the next wait. */
+		if (!manual)
+			backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
 	}
 }
 
