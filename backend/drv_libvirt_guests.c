@@ -401,7 +401,8 @@ static void match_entries(struct lv_handle *h, struct round *r)
 			lv_dom_free(h->doms[i]);
 	}
 	h->doms = tve_xreallocarray(h->doms, k + n_added + 1, sizeof(*h->doms));
-	memcpy(h->doms + k, added, n_added * sizeof(*added));
+	if (n_added)
+		memcpy(h->doms + k, added, n_added * sizeof(*added));
 	h->n_doms = k + n_added;
 	qsort(h->doms, h->n_doms, sizeof(*h->doms), cmp_dom);
 	pthread_mutex_unlock(&h->lock);
