@@ -1,2 +1,213 @@
+/* main.c - options, configuration, backend start; then the console. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
-int main(void){puts("tve");return 0;}
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "backend.h"
+#include "theme.h"
+#include "tui.h"
+
+#define LXC_HELPER "/usr/lib/libvirt/libvirt_lxc"
+
+static void usage(FILE *f)
+{
+	fputs("Usage: tve [--demo] [-c URI]... [--config FILE] [--no-color]\n"
+	      "       tve --help | --version\n"
+	      "\n"
+	      "A terminal console for virtual machines and containers on libvirt nodes,\n"
+	      "in the manner of Proxmox VE.\n"
+	      "\n"
+	      "  -c, --connect URI  open this libvirt URI as a node (repeatable); the\n"
+	      "                     configuration's nodes are not used\n"
+	      "      --demo         a demo datacenter on libvirt's test driver\n"
+	      "      --config FILE  configuration file (default $XDG_CONFIG_HOME/tve/tve.conf)\n"
+	      "      --no-color     monochrome (also when NO_COLOR is set)\n"
+	      "  -h, --help         this help\n"
+	      "  -V, --version      version\n"
+	      "\n"
+	      "Without a configuration tve manages the local host (qemu:///system, and\n"
+	      "lxc:/// when libvirt's LXC driver is installed).\n"
+	      "\n"
+	      "Main keys: F1 or ? help, Tab next pane, arrows or h j k l move, Enter open,\n"
+	      "m or F2 action menu, / filter, s start, d shutdown, x stop, b reboot,\n"
+	      "X reset, p pause, u resume, i assign ID, R refresh, q or F10 quit.\n",
+	      f);
+}
+
+static void drop_nodes(struct tve_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_nodes; i++) {
+		free(cfg->nodes[i].name);
+		free(cfg->nodes[i].uri);
+		free(cfg->nodes[i].ssh);
+		free(cfg->nodes[i].keyfile);
+	}
+	free(cfg->nodes);
+	cfg->nodes = NULL;
+	cfg->n_nodes = 0;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int xml_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 4 && !strcmp(d->d_name + n - 4, ".xml");
+}
+
+/* Every *.xml of the demo directory as a test:/// node, sorted. */
+static int add_demo_nodes(struct tve_config *cfg)
+{
+	const char *env = getenv("TVE_DEMO_DIR");
+	const char *dir = env && *env ? env
+			  : is_dir(TVE_PKGDATADIR "/demo") ? TVE_PKGDATADIR "/demo"
+			  : TVE_SRCDIR "/data/demo";
+	char *abs = realpath(dir, NULL);
+	struct dirent **names = NULL;
+	int n;
+
+	if (!abs) {
+		fprintf(stderr, "tve: demo directory %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	n = scandir(abs, &names, xml_filter, alphasort);
+	if (n <= 0) {
+		fprintf(stderr, "tve: no demo nodes (*.xml) in %s\n", abs);
+		free(names);
+		free(abs);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		char *uri = tve_xasprintf("test://%s/%s", abs, names[i]->d_name);
+
+		tve_config_add_node(cfg, NULL, uri);
+		free(uri);
+		free(names[i]);
+	}
+	free(names);
+	free(abs);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "connect", required_argument, NULL, 'c' },
+		{ "demo", no_argument, NULL, 'D' },
+		{ "config", required_argument, NULL, 'f' },
+		{ "no-color", no_argument, NULL, 'n' },
+		{ "no-colour", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct app_opts opts = { .color = true };
+	struct tve_config cfg;
+	struct tve_backend *b = NULL;
+	const char *config_path = NULL;
+	char **uris = NULL, *path = NULL, *err = NULL;
+	size_t n_uris = 0;
+	bool demo = false;
+	int opt, rc = 1;
+
+	setlocale(LC_ALL, "");
+	tve_config_init(&cfg);
+	while ((opt = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			uris = tve_xreallocarray(uris, n_uris + 1, sizeof(*uris));
+			uris[n_uris++] = optarg;
+			break;
+		case 'D':
+			demo = true;
+			break;
+		case 'f':
+			config_path = optarg;
+			break;
+		case 'n':
+			opts.color = false;
+			break;
+		case 'h':
+			usage(stdout);
+			rc = 0;
+			goto cleanup;
+		case 'V':
+			printf("tve %s\n", TVE_VERSION);
+			rc = 0;
+			goto cleanup;
+		default:
+			usage(stderr);
+			goto cleanup;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tve: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		goto cleanup;
+	}
+
+	/* An explicit --config is read even with --demo or -c (for its
+	 * settings); the default file only when nodes come from it. */
+	if (config_path || (!demo && !n_uris)) {
+		int lr;
+
+		path = config_path ? tve_xstrdup(config_path) : tve_config_default_path();
+		lr = tve_config_load(&cfg, path, &err);
+		if (lr < 0) {
+			fprintf(stderr, "tve: %s\n", err);
+			goto cleanup;
+		}
+		if (lr == 1 && config_path) {
+			fprintf(stderr, "tve: %s: %s\n", config_path, strerror(ENOENT));
+			goto cleanup;
+		}
+	}
+	if (demo || n_uris)
+		drop_nodes(&cfg);
+	if (demo && add_demo_nodes(&cfg) < 0)
+		goto cleanup;
+	for (size_t i = 0; i < n_uris; i++)
+		tve_config_add_node(&cfg, NULL, uris[i]);
+	if (!cfg.n_nodes) {
+		tve_config_add_node(&cfg, NULL, "qemu:///system");
+		if (access(LXC_HELPER, X_OK) == 0)
+			tve_config_add_node(&cfg, NULL, "lxc:///");
+	}
+	if (theme_load(cfg.theme, &err) < 0) {
+		fprintf(stderr, "tve: %s\n", err);
+		goto cleanup;
+	}
+	opts.lines = cfg.line_graphics;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("tve: needs a terminal on stdin and stdout\n", stderr);
+		goto cleanup;
+	}
+
+	b = tve_backend_new(&cfg, &err);
+	if (!b || tve_backend_start(b, &err) < 0) {
+		fprintf(stderr, "tve: %s\n", err ? err : "cannot start the backend");
+		goto cleanup;
+	}
+	rc = app_run(b, &opts);
+
+cleanup:
+	tve_backend_free(&b);
+	tve_config_clear(&cfg);
+	free(uris);
+	free(path);
+	free(err);
+	return rc;
+}

@@ -1,0 +1,244 @@
+/* action_run.c - runs the actions of actions.h on the selection: checks
+ * that they apply, asks first where the table says so, starts the task. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "tui.h"
+
+#define STATE_BIT(s) (1u << (s))
+#define ACTIVE_STATES (STATE_BIT(TVE_STATE_RUNNING) | STATE_BIT(TVE_STATE_BLOCKED))
+
+/* Guest states each lifecycle action is offered in. */
+static const unsigned allowed_states[ACT__COUNT] = {
+	[ACT_START] = STATE_BIT(TVE_STATE_STOPPED) | STATE_BIT(TVE_STATE_CRASHED),
+	[ACT_SHUTDOWN] = ACTIVE_STATES,
+	[ACT_STOP] = ~STATE_BIT(TVE_STATE_STOPPED),
+	[ACT_REBOOT] = ACTIVE_STATES,
+	[ACT_RESET] = ACTIVE_STATES | STATE_BIT(TVE_STATE_PAUSED),
+	[ACT_PAUSE] = ACTIVE_STATES,
+	[ACT_RESUME] = STATE_BIT(TVE_STATE_PAUSED),
+	[ACT_SET_ID] = ~0u,
+	[ACT_REFRESH] = ~0u,
+};
+
+struct pending {
+	enum action act;
+	struct obj_ref obj;
+};
+
+struct menu_data {
+	struct obj_ref obj;
+	enum action acts[ACT__COUNT];
+};
+
+static unsigned applies_bit(enum obj_kind k)
+{
+	switch (k) {
+	case OBJ_NODE:
+		return APPLY_NODE;
+	case OBJ_GUEST:
+		return APPLY_GUEST;
+	case OBJ_POOL:
+		return APPLY_POOL;
+	default:
+		return APPLY_DC;
+	}
+}
+
+/* What the action keys act on: the row under the cursor in a content tab
+ * that lists guests, else the tree's selection. */
+static const struct obj_ref *current(struct app *a)
+{
+	const struct obj_ref *o = a->focus == PANE_CONTENT ? content_cursor(&a->content) : NULL;
+
+	if (!o || o->kind == OBJ_TASK)
+		o = &a->tree.sel;
+	return o;
+}
+
+static const char *label_of(enum action act, const struct obj_ref *o)
+{
+	return act == ACT_REFRESH && o->kind == OBJ_DC ? "Refresh all nodes" : action_table[act].label;
+}
+
+/* NULL if act can run on o now; else why not, in buf, about subject ("it"
+ * in the menu, the guest's label on the status line).  *unsupported tells
+ * a driver gap from a state that does not allow it. */
+static const char *unavailable(struct app *a, enum action act, const struct obj_ref *o,
+			       const char *subject, char *buf, size_t len, bool *unsupported)
+{
+	const struct action_info *ai = &action_table[act];
+	const struct tve_snapshot *s;
+	const struct tve_guest *g;
+
+	*unsupported = false;
+	if (!(ai->applies & applies_bit(o->kind))) {
+		snprintf(buf, len, "select a guest first");
+		return buf;
+	}
+	if (act == ACT_REFRESH)
+		return NULL;
+	s = app_snap(a, o->node);
+	g = app_guest(a, o);
+	if (!g) {
+		snprintf(buf, len, "the guest is gone");
+		return buf;
+	}
+	if (ai->guest_action >= 0 &&
+	    !tve_backend_supports(a->b, o->node, (enum tve_guest_action)ai->guest_action)) {
+		*unsupported = true;
+		snprintf(buf, len, "unsupported by the %s driver", s->node);
+		return buf;
+	}
+	if (s->state != TVE_NODE_ONLINE) {
+		snprintf(buf, len, "node %s is %s", s->node, tve_node_state_name(s->state));
+		return buf;
+	}
+	if (act == ACT_SET_ID && g->vmid > 0) {
+		snprintf(buf, len, "%s has ID %d", subject, g->vmid);
+		return buf;
+	}
+	if (!(allowed_states[act] & STATE_BIT(g->state))) {
+		snprintf(buf, len, "%s is %s", subject, tve_guest_state_name(g->state));
+		return buf;
+	}
+	return NULL;
+}
+
+static void run(struct app *a, enum action act, const struct obj_ref *o)
+{
+	const struct action_info *ai = &action_table[act];
+	const struct tve_guest *g;
+	char *err = NULL, what[128];
+	int rc;
+
+	if (act == ACT_REFRESH) {
+		if (o->kind == OBJ_DC) {
+			for (size_t i = 0; i < a->n_nodes; i++)
+				tve_backend_refresh(a->b, i);
+			app_msg(a, false, "Refreshing all %zu nodes", a->n_nodes);
+		} else {
+			tve_backend_refresh(a->b, o->node);
+			app_msg(a, false, "Refreshing %s", app_snap(a, o->node)->node);
+		}
+		return;
+	}
+	g = app_guest(a, o);
+	if (!g) {
+		app_error(a, "%s: the guest is gone", ai->label);
+		return;
+	}
+	guest_label(g, what, sizeof(what));
+	if (act == ACT_SET_ID)
+		rc = tve_backend_set_vmid(a->b, o->node, o->id, 0, NULL, &err);
+	else
+		rc = tve_backend_guest_action(a->b, o->node, o->id,
+					      (enum tve_guest_action)ai->guest_action, NULL, &err);
+	if (rc < 0)
+		app_error(a, "%s %s: %s", ai->label, what, err ? err : "failed");
+	free(err);
+	app_poll_tasks(a);
+}
+
+static void confirmed(struct app *a, struct dialog *d, int yes)
+{
+	struct pending *p = dialog_data(d);
+
+	if (yes && p)
+		run(a, p->act, &p->obj);
+}
+
+static void invoke_on(struct app *a, enum action act, const struct obj_ref *o)
+{
+	char why[300], q[300], what[128];
+	const struct tve_guest *g;
+	struct pending *p;
+	struct dialog *d;
+	bool unsupported;
+
+	g = app_guest(a, o);
+	if (g)
+		guest_label(g, what, sizeof(what));
+	else
+		snprintf(what, sizeof(what), "it");
+	if (unavailable(a, act, o, what, why, sizeof(why), &unsupported)) {
+		app_error(a, "%s: %s", label_of(act, o), why);
+		return;
+	}
+	if (!action_table[act].confirm) {
+		run(a, act, o);
+		return;
+	}
+	snprintf(q, sizeof(q), "%s %s on %s?", action_table[act].label, what, app_snap(a, o->node)->node);
+	d = dialog_confirm("Confirm", q, confirmed);
+	p = tve_xcalloc(1, sizeof(*p));
+	p->act = act;
+	p->obj = *o;
+	dialog_set_data(d, DIALOG_PLAIN, p);
+	app_push_dialog(a, d);
+}
+
+void action_invoke(struct app *a, enum action act)
+{
+	invoke_on(a, act, current(a));
+}
+
+static void picked(struct app *a, struct dialog *d, int idx)
+{
+	struct menu_data *m = dialog_data(d);
+
+	if (idx >= 0 && m)
+		invoke_on(a, m->acts[idx], &m->obj);
+}
+
+void action_menu(struct app *a)
+{
+	const struct obj_ref *o = current(a);
+	struct dialog_item items[ACT__COUNT];
+	struct menu_data *m = tve_xcalloc(1, sizeof(*m));
+	char notes[ACT__COUNT][160], title[320], what[300];
+	const struct tve_guest *g = NULL;
+	struct dialog *d;
+	size_t n = 0;
+
+	m->obj = *o;
+	for (int i = 0; i < ACT__COUNT; i++) {
+		bool unsupported;
+		const char *why;
+
+		if (!(action_table[i].applies & applies_bit(o->kind)))
+			continue;
+		why = unavailable(a, (enum action)i, o, "it", notes[n], sizeof(notes[n]), &unsupported);
+		items[n] = (struct dialog_item){
+			.key = action_table[i].key,
+			.label = label_of((enum action)i, o),
+			.note = unsupported ? "unsupported" : why,
+			.enabled = why == NULL,
+		};
+		m->acts[n++] = (enum action)i;
+	}
+	switch (o->kind) {
+	case OBJ_GUEST:
+		g = app_guest(a, o);
+		if (g)
+			guest_label(g, what, sizeof(what));
+		else
+			snprintf(what, sizeof(what), "guest");
+		break;
+	case OBJ_NODE:
+		snprintf(what, sizeof(what), "node %s", app_snap(a, o->node)->node);
+		break;
+	case OBJ_POOL:
+		snprintf(what, sizeof(what), "storage %s", o->id);
+		break;
+	default:
+		snprintf(what, sizeof(what), "Datacenter");
+		break;
+	}
+	snprintf(title, sizeof(title), "Actions: %s", what);
+	d = dialog_menu(title, items, n, picked);
+	dialog_set_data(d, DIALOG_PLAIN, m);
+	app_push_dialog(a, d);
+}

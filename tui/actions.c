@@ -1,0 +1,227 @@
+/* actions.c - the action table, key bindings and the generated help. */
+#include "actions.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "task.h"
+#include "tui.h"
+
+const struct action_info action_table[ACT__COUNT] = {
+#define X(id, key, label, help, confirm, applies, gact) \
+	[ACT_##id] = { key, label, help, confirm, applies, gact },
+	TUI_ACTIONS(X)
+#undef X
+};
+
+static const char *const cmd_help[CMD__COUNT] = {
+#define X(id, help) [CMD_##id] = help,
+	TUI_COMMANDS(X)
+#undef X
+};
+
+struct binding {
+	int key, last;		/* last > key: a range (1-9) */
+	enum cmd cmd;
+	unsigned ctx;
+};
+
+#define ENTER_KEYS(cmd, ctx) \
+	{ '\r', 0, cmd, ctx }, { '\n', 0, cmd, ctx }, { K_FN(KEY_ENTER), 0, cmd, ctx }
+
+static const struct binding bindings[] = {
+	{ K_FN(KEY_F(1)), 0, CMD_HELP, CTX_ALL },
+	{ '?', 0, CMD_HELP, CTX_ALL },
+	{ 'm', 0, CMD_MENU, CTX_ALL },
+	{ K_FN(KEY_F(2)), 0, CMD_MENU, CTX_ALL },
+	{ 'q', 0, CMD_QUIT, CTX_ALL },
+	{ K_FN(KEY_F(10)), 0, CMD_QUIT, CTX_ALL },
+	{ '/', 0, CMD_FILTER, CTX_ALL },
+	{ '\t', 0, CMD_PANE_NEXT, CTX_ALL },
+	{ K_FN(KEY_BTAB), 0, CMD_PANE_PREV, CTX_ALL },
+	{ K_CTRL('L'), 0, CMD_REDRAW, CTX_ALL },
+	{ K_FN(KEY_UP), 0, CMD_UP, CTX_ALL },
+	{ 'k', 0, CMD_UP, CTX_ALL },
+	{ K_FN(KEY_DOWN), 0, CMD_DOWN, CTX_ALL },
+	{ 'j', 0, CMD_DOWN, CTX_ALL },
+	{ K_FN(KEY_PPAGE), 0, CMD_PAGE_UP, CTX_ALL },
+	{ K_CTRL('B'), 0, CMD_PAGE_UP, CTX_ALL },
+	{ K_FN(KEY_NPAGE), 0, CMD_PAGE_DOWN, CTX_ALL },
+	{ K_CTRL('F'), 0, CMD_PAGE_DOWN, CTX_ALL },
+	{ K_FN(KEY_HOME), 0, CMD_HOME, CTX_ALL },
+	{ 'g', 0, CMD_HOME, CTX_ALL },
+	{ K_FN(KEY_END), 0, CMD_END, CTX_ALL },
+	{ 'G', 0, CMD_END, CTX_ALL },
+
+	{ K_FN(KEY_LEFT), 0, CMD_COLLAPSE, CTX_TREE },
+	{ 'h', 0, CMD_COLLAPSE, CTX_TREE },
+	{ K_FN(KEY_RIGHT), 0, CMD_EXPAND, CTX_TREE },
+	{ 'l', 0, CMD_EXPAND, CTX_TREE },
+	ENTER_KEYS(CMD_TOGGLE, CTX_TREE),
+	{ ' ', 0, CMD_TOGGLE, CTX_TREE },
+
+	{ K_FN(KEY_LEFT), 0, CMD_TAB_PREV, CTX_CONTENT },
+	{ 'h', 0, CMD_TAB_PREV, CTX_CONTENT },
+	{ '[', 0, CMD_TAB_PREV, CTX_CONTENT },
+	{ K_FN(KEY_RIGHT), 0, CMD_TAB_NEXT, CTX_CONTENT },
+	{ 'l', 0, CMD_TAB_NEXT, CTX_CONTENT },
+	{ ']', 0, CMD_TAB_NEXT, CTX_CONTENT },
+	{ '1', '9', CMD_TAB_GOTO, CTX_CONTENT },
+	ENTER_KEYS(CMD_OPEN, CTX_CONTENT | CTX_TASKS),
+
+	{ K_ESC, 0, CMD_BACK, CTX_ALL },
+};
+
+enum cmd keymap_lookup(int key, unsigned ctx, int *arg)
+{
+	for (size_t i = 0; i < TVE_ARRAY_SIZE(bindings); i++) {
+		const struct binding *b = &bindings[i];
+		int last = b->last ? b->last : b->key;
+
+		if (key >= b->key && key <= last && (b->ctx & ctx)) {
+			if (arg)
+				*arg = key - b->key;
+			return b->cmd;
+		}
+	}
+	return CMD_NONE;
+}
+
+int action_for_key(int key)
+{
+	for (int i = 0; i < ACT__COUNT; i++)
+		if (action_table[i].key == key)
+			return i;
+	return -1;
+}
+
+const char *key_name(int key)
+{
+	static char buf[16];
+	static const struct { int key; const char *name; } names[] = {
+		{ K_FN(KEY_UP), "Up" }, { K_FN(KEY_DOWN), "Down" },
+		{ K_FN(KEY_LEFT), "Left" }, { K_FN(KEY_RIGHT), "Right" },
+		{ K_FN(KEY_PPAGE), "PgUp" }, { K_FN(KEY_NPAGE), "PgDn" },
+		{ K_FN(KEY_HOME), "Home" }, { K_FN(KEY_END), "End" },
+		{ K_FN(KEY_BTAB), "Shift-Tab" }, { K_FN(KEY_ENTER), "Enter" },
+		{ '\r', "Enter" }, { '\n', "Enter" }, { '\t', "Tab" },
+		{ ' ', "Space" }, { K_ESC, "Esc" },
+	};
+
+	for (size_t i = 0; i < TVE_ARRAY_SIZE(names); i++)
+		if (names[i].key == key)
+			return names[i].name;
+	if (key & K_FN_BIT) {
+		int k = key & ~K_FN_BIT;
+
+		if (k >= KEY_F(1) && k <= KEY_F(12))
+			snprintf(buf, sizeof(buf), "F%d", k - KEY_F(0));
+		else
+			snprintf(buf, sizeof(buf), "key%d", k);
+	} else if (key < 0x20) {
+		snprintf(buf, sizeof(buf), "Ctrl-%c", key + '@');
+	} else {
+		snprintf(buf, sizeof(buf), "%c", key);
+	}
+	return buf;
+}
+
+/* Growing array of lines. */
+struct lines {
+	char **v;
+	size_t n, cap;
+};
+
+static void add(struct lines *l, char *s)
+{
+	if (l->n + 2 > l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = tve_xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	l->v[l->n++] = s;
+	l->v[l->n] = NULL;
+}
+
+/* Keys bound to cmd in exactly this section ("Up k"). */
+static void keys_of(enum cmd cmd, unsigned section, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < TVE_ARRAY_SIZE(bindings); i++) {
+		const struct binding *b = &bindings[i];
+		char name[32];
+
+		if (b->cmd != cmd)
+			continue;
+		if (section == CTX_ALL ? b->ctx != CTX_ALL : (b->ctx == CTX_ALL || !(b->ctx & section)))
+			continue;
+		if (b->last)
+			snprintf(name, sizeof(name), "%s-", key_name(b->key));
+		else
+			name[0] = '\0';
+		snprintf(name + strlen(name), sizeof(name) - strlen(name), "%s",
+			 key_name(b->last ? b->last : b->key));
+		if (strstr(buf, name))
+			continue;	/* Enter: \r, \n and KEY_ENTER */
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", *buf ? " " : "", name);
+	}
+}
+
+char **help_lines(void)
+{
+	static const struct { unsigned ctx; const char *title; } sections[] = {
+		{ CTX_ALL, "Everywhere" },
+		{ CTX_TREE, "Resource tree (left)" },
+		{ CTX_CONTENT, "Content pane (right)" },
+		{ CTX_TASKS, "Task panel (bottom)" },
+	};
+	static const char *const tail[] = {
+		"",
+		"Filter (after /)",
+		"  type           Narrow the tree as you type",
+		"  Backspace      Delete a character (Ctrl-U: all)",
+		"  Enter          Keep the filter;  Esc  clear it",
+		"  Up Down        Move in the tree meanwhile",
+		"",
+		"Dialogs",
+		"  y  n Esc       Yes / No in a confirmation (default: No)",
+		"  Tab Left Right Move between buttons;  Enter activates",
+		"  Up Down Enter  Pick from the action menu, or press the item's key",
+		"  Esc q          Close the menu, help or a task log",
+		"",
+		"Resource tree symbols",
+		"  R running   P paused     S stopped   D shutting down",
+		"  C crashed   Z suspended  B blocked   ? unknown",
+		"  R 100 web01        a VM with ID 100",
+		"  R 105 dns1 (CT)    a container",
+		"  S   - scratch      a guest without an ID yet (press i)",
+		"  pve2 [offline]     node unreachable; [...] connecting;",
+		"                     [stale] data from before a disconnect",
+		"  [storage] local    a storage pool of the node above",
+		"  -                  a value not known",
+	};
+	struct lines l = { 0 };
+	char keys[128];
+
+	add(&l, tve_xasprintf("tve %s - keys", TVE_VERSION));
+	for (size_t s = 0; s < TVE_ARRAY_SIZE(sections); s++) {
+		add(&l, tve_xstrdup(""));
+		add(&l, tve_xstrdup(sections[s].title));
+		for (int c = 1; c < CMD__COUNT; c++) {
+			keys_of((enum cmd)c, sections[s].ctx, keys, sizeof(keys));
+			if (*keys)
+				add(&l, tve_xasprintf("  %-14s %s", keys, cmd_help[c]));
+		}
+	}
+	add(&l, tve_xstrdup(""));
+	add(&l, tve_xstrdup("Actions on the selection (also in the menu, m)"));
+	for (int i = 0; i < ACT__COUNT; i++) {
+		const struct action_info *a = &action_table[i];
+
+		add(&l, tve_xasprintf("  %-14s %-13s %s%s", key_name(a->key), a->label, a->help,
+				      a->confirm ? " (asks)" : ""));
+	}
+	for (size_t i = 0; i < TVE_ARRAY_SIZE(tail); i++)
+		add(&l, tve_xstrdup(tail[i]));
+	return l.v;
+}

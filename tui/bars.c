@@ -1,0 +1,110 @@
+/* bars.c - the title bar, the status line and the too-small notice. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "theme.h"
+#include "tui.h"
+
+void bars_draw_top(struct app *a)
+{
+	WINDOW *w = a->lay.top;
+	int cols = a->lay.cols, online = 0;
+	size_t running = tve_taskstore_running(a->ts);
+	char right[96];
+	struct pen p;
+
+	for (size_t i = 0; i < a->n_nodes; i++)
+		if (app_snap(a, i)->state == TVE_NODE_ONLINE)
+			online++;
+	if (running)
+		snprintf(right, sizeof(right), "%zu task%s running | %d/%zu nodes online ", running,
+			 running == 1 ? "" : "s", online, a->n_nodes);
+	else
+		snprintf(right, sizeof(right), "%d/%zu nodes online ", online, a->n_nodes);
+	pen_start(&p, w, 0, 0, cols);
+	pen_text(&p, theme_attr(ROLE_TITLE), " tve " TVE_VERSION "  Virtual Environment console");
+	pen_fill(&p, theme_attr(ROLE_TITLE), cols);
+	if (text_width(right) < cols - 40) {
+		pen_start(&p, w, 0, cols - text_width(right), cols);
+		pen_text(&p, theme_attr(ROLE_TITLE), right);
+	}
+}
+
+struct hint {
+	const char *key, *label;
+};
+
+static const struct hint tree_hints[] = {
+	{ "F1/?", "Help" }, { "m", "Menu" }, { "/", "Filter" }, { "Enter", "Open" },
+	{ "Tab", "Pane" }, { "q", "Quit" },
+};
+static const struct hint content_hints[] = {
+	{ "F1/?", "Help" }, { "m", "Menu" }, { "[ ]", "Tabs" }, { "Enter", "Open" },
+	{ "Tab", "Pane" }, { "q", "Quit" },
+};
+static const struct hint task_hints[] = {
+	{ "F1/?", "Help" }, { "Enter", "Log" }, { "Tab", "Pane" }, { "q", "Quit" },
+};
+static const struct hint filter_hints[] = {
+	{ "Enter", "Keep" }, { "Esc", "Clear" }, { "Up/Down", "Move" },
+};
+
+static void hints(struct pen *p, const struct hint *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i || p->x > 0)
+			pen_text(p, theme_attr(ROLE_HINT), "  ");
+		pen_text(p, theme_attr(ROLE_HINT_KEY), h[i].key);
+		pen_text(p, theme_attr(ROLE_HINT), " ");
+		pen_text(p, theme_attr(ROLE_HINT), h[i].label);
+	}
+}
+
+void bars_draw_status(struct app *a)
+{
+	struct pen p;
+
+	pen_start(&p, a->lay.status, 0, 0, a->lay.cols);
+	if (a->quit_prompt) {
+		size_t n = tve_taskstore_running(a->ts);
+		char q[96];
+
+		snprintf(q, sizeof(q), "%zu task%s still running. Quit tve? (y/N)", n, n == 1 ? "" : "s");
+		pen_text(&p, theme_attr(ROLE_MESSAGE), q);
+	} else if (a->filter_edit) {
+		pen_text(&p, theme_attr(ROLE_FILTER), "/");
+		pen_text(&p, theme_attr(ROLE_FILTER), a->tree.filter);
+		pen_text(&p, A_REVERSE, " ");
+		hints(&p, filter_hints, TVE_ARRAY_SIZE(filter_hints));
+	} else if (a->msg) {
+		pen_text(&p, theme_attr(a->msg_error ? ROLE_MESSAGE_ERROR : ROLE_MESSAGE), a->msg);
+	} else if (a->focus == PANE_TREE) {
+		hints(&p, tree_hints, TVE_ARRAY_SIZE(tree_hints));
+	} else if (a->focus == PANE_CONTENT) {
+		hints(&p, content_hints, TVE_ARRAY_SIZE(content_hints));
+	} else {
+		hints(&p, task_hints, TVE_ARRAY_SIZE(task_hints));
+	}
+	pen_fill(&p, theme_attr(ROLE_NORMAL), a->lay.cols);
+}
+
+void bars_draw_small(struct app *a)
+{
+	WINDOW *w = a->lay.small;
+	int cols = a->lay.cols, y = a->lay.lines / 2;
+	char msg[96], now[64];
+	struct pen p;
+
+	snprintf(msg, sizeof(msg), "terminal too small (need %dx%d)", MIN_COLS, MIN_LINES);
+	snprintf(now, sizeof(now), "now %dx%d; q quits", cols, a->lay.lines);
+	wattrset(w, theme_attr(ROLE_NORMAL));
+	werase(w);
+	pen_start(&p, w, y, TUI_MAX((cols - (int)strlen(msg)) / 2, 0), cols);
+	pen_text(&p, theme_attr(ROLE_NORMAL), msg);
+	if (y + 1 < a->lay.lines) {
+		pen_start(&p, w, y + 1, TUI_MAX((cols - (int)strlen(now)) / 2, 0), cols);
+		pen_text(&p, theme_attr(ROLE_NORMAL), now);
+	}
+}
