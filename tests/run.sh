@@ -20,8 +20,8 @@ passed=0 failed=0 skipped=0
 failures=()
 
 want() {
-	[ $# -eq 0 ] && return 0
-	local t=$1; shift
+	[ ${#FILTERS[@]} -eq 0 ] && return 0
+	local t=$1
 	for f in "${FILTERS[@]}"; do
 		case "$t" in *"$f"*) return 0 ;; esac
 	done
@@ -77,6 +77,10 @@ done
 echo
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failed: ${failures[*]}"
+fi
+if [ $((passed + failed + skipped)) -eq 0 ]; then
+	echo "no test ran" >&2
+	failed=1
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
