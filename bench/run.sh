@@ -9,8 +9,11 @@ S=${TVE_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 RUNS=${BENCH_RUNS:-5}
 out="$B/bench/out"
 mkdir -p "$out"
-PTY="$S/../shared/tools/ptybytes.py"
-[ -f "$PTY" ] || PTY="$S/bench/ptybytes.py"
+PTY=${PTYBYTES:-$S/../shared/tools/ptybytes.py}
+if [ ! -f "$PTY" ]; then
+	echo "bench: ptybytes.py not found at $PTY (set PTYBYTES)" >&2
+	exit 1
+fi
 export XDG_STATE_HOME="$out/state" XDG_CONFIG_HOME="$out/config"
 
 python3 "$S/bench/gen-fixture.py" 1000 200 "$out/f1000.xml"
@@ -19,14 +22,15 @@ python3 "$S/bench/gen-fixture.py" 100 20 "$out/f100.xml"
 field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# First paint with 1000 guests: tve until its screen settles, against
-# `virsh list --all` until its listing is complete, both in a pty.
+# First paint with 1000 guests: tve until its Datacenter summary shows all
+# 1000 guests, against `virsh list --all` until its listing is complete
+# (it exits), both in a pty at 80x24, alternating.
 : >"$out/tve_paint" ; : >"$out/virsh_paint"
 for _ in $(seq "$RUNS"); do
-	python3 "$PTY" --settle 10 --idle 0 --keys q -- "$B/tve" -c "test://$out/f1000.xml" |
-		field first_paint_s >>"$out/tve_paint"
-	python3 "$PTY" --settle 10 --idle 0 --keys '' -- virsh -c "test://$out/f1000.xml" list --all |
-		field first_paint_s >>"$out/virsh_paint"
+	python3 "$S/bench/firstpaint.py" --marker "/ 1000 total" --keys q -- \
+		"$B/tve" -c "test://$out/f1000.xml" | field seconds >>"$out/tve_paint"
+	python3 "$S/bench/firstpaint.py" -- virsh -c "test://$out/f1000.xml" list --all |
+		field seconds >>"$out/virsh_paint"
 done
 tve_paint=$(median <"$out/tve_paint")
 virsh_paint=$(median <"$out/virsh_paint")
@@ -40,6 +44,24 @@ else
 	htop_idle=n/a
 fi
 
+# Idle output on a real libvirtd (private test host, as root) with three
+# running QEMU guests: CPU and memory figures change every refresh.
+real_idle=n/a real_htop=n/a
+if [ "$(id -u)" -eq 0 ] && command -v libvirtd >/dev/null; then
+	tmp=$(mktemp -d)
+	source "$S/tests/harness/testhost.sh"
+	source "$S/tests/harness/guest.sh"
+	trap 'testhost_stop_all; rm -rf "$tmp"' EXIT
+	if testhost_start bench "$tmp/h" >/dev/null 2>&1; then
+		for i in 1 2 3; do
+			testguest_define bench "$tmp/h" "g$i" $((100 + i)) >/dev/null 2>&1
+			virsh -q -c "$TESTHOST_URI" start "g$i" >/dev/null 2>&1
+		done
+		real_idle=$(python3 "$PTY" --settle 5 --idle "$IDLE" --keys q -- "$B/tve" -c "$TESTHOST_URI" | field idle_bytes_per_s)
+		real_htop=$(python3 "$PTY" --settle 5 --idle "$IDLE" --keys q -- htop | field idle_bytes_per_s)
+	fi
+fi
+
 # libvirt calls per refresh tick with 1000 guests.
 calls=$("$B/bench/calls" "test://$out/f1000.xml" 10)
 
@@ -48,5 +70,6 @@ cat <<TXT
 |---|---|---|---|
 | first paint, 1000 guests (median of $RUNS, s) | $tve_paint | virsh list --all: $virsh_paint | $(python3 -c "print('%.2f' % ($tve_paint / $virsh_paint))") |
 | idle output at 80x24, 100 guests (bytes/s over ${IDLE}s) | $tve_idle | htop: $htop_idle | $(python3 -c "h='$htop_idle'; print('n/a' if h=='n/a' or float(h)==0 else '%.3f' % ($tve_idle / float(h)))") |
+| idle output at 80x24, real libvirtd, 3 running QEMU guests (bytes/s) | $real_idle | htop: $real_htop | $(python3 -c "h='$real_htop'; t='$real_idle'; print('n/a' if 'n/a' in (h, t) or float(h)==0 else '%.3f' % (float(t) / float(h)))") |
 | libvirt calls per refresh tick, 1000 guests | $(echo "$calls" | field calls_per_tick) | first (cold) refresh: $(echo "$calls" | field first_refresh_calls) calls in $(echo "$calls" | field first_refresh_ms) ms | |
 TXT
