@@ -8,7 +8,8 @@ libtvebackend_a_SOURCES = \
 	backend/backend_task.c \
 	backend/driver.h \
 	backend/model.c backend/model.h \
-	backend/task.c backend/task.h \
+	backend/task.c backend/task.h backend/task_priv.h \
+	backend/task_file.c \
 	backend/config.c backend/config.h \
 	backend/lv_events.c \
 	backend/drv_libvirt.c backend/drv_libvirt.h \

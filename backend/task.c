@@ -6,11 +6,9 @@
  * the same id merge, the last one wins.  Each record goes out with a single
  * write() on an O_APPEND descriptor so concurrent writers never interleave
  * inside a line. */
-#include "task.h"
+#include "task_priv.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <json-c/json.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -18,52 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
-
-#define TASK_MAX_LINES 10000
-#define TASK_DEFAULT_KEEP 200
-#define TASK_TRUNCATED_LINE "... (log truncated)"
-#define TASK_INTERRUPTED "interrupted (tve exited)"
-
-struct tve_task {
-	struct tve_taskstore *store;
-	char *id, *node, *type, *target, *user;
-	time_t start, end;
-	enum tve_task_status status;
-	char *error;
-	char **lines;
-	size_t n_lines, cap_lines;
-	bool truncated;
-	bool handed_out;	/* returned by tve_task_begin: must outlive eviction */
-	bool evicted;		/* dropped from the lists, log freed */
-	uint64_t order;		/* creation order, breaks ties of equal start times */
-};
-
-struct node_tasks {
-	char *node;
-	struct tve_task **tasks;	/* oldest first */
-	size_t n, cap;
-};
-
-struct tve_taskstore {
-	pthread_mutex_t lock;
-	char *dir;		/* NULL: memory only */
-	size_t max_keep;
-	char *user;
-	unsigned long generation;
-	uint32_t seq;
-	uint64_t order;
-	struct node_tasks *nodes;
-	size_t n_nodes;
-	/* Evicted tasks that a caller may still hold (log freed). */
-	struct tve_task **retired;
-	size_t n_retired;
-	void (*hook)(void *);
-	void *hook_opaque;
-};
 
 /* ---- small helpers ---- */
 
@@ -114,7 +69,7 @@ static char *current_user(void)
 
 /* Percent-encodes everything but [A-Za-z0-9._-] so that distinct node
  * names always get distinct file names. */
-static char *task_file(const struct tve_taskstore *store, const char *node)
+char *ts_task_file(const struct tve_taskstore *store, const char *node)
 {
 	size_t len = strlen(node);
 	char *enc = tve_xmalloc(len * 3 + 1), *p = enc, *path;
@@ -144,7 +99,7 @@ static char *upid_field(const char *s)
 	return r;
 }
 
-static void task_free(struct tve_task *t)
+void ts_task_free(struct tve_task *t)
 {
 	if (!t)
 		return;
@@ -160,7 +115,7 @@ static void task_free(struct tve_task *t)
 	free(t);
 }
 
-static void push_line(struct tve_task *t, char *line)
+void ts_push_line(struct tve_task *t, char *line)
 {
 	if (t->n_lines == t->cap_lines) {
 		t->cap_lines = t->cap_lines ? t->cap_lines * 2 : 16;
@@ -178,17 +133,17 @@ static void add_line(struct tve_task *t, const char *text, size_t len)
 		return;
 	if (t->n_lines >= TASK_MAX_LINES) {
 		t->truncated = true;
-		push_line(t, tve_xstrdup(TASK_TRUNCATED_LINE));
+		ts_push_line(t, tve_xstrdup(TASK_TRUNCATED_LINE));
 		return;
 	}
 	s = tve_xmalloc(len + 1);
 
 	memcpy(s, text, len);
 	s[len] = '\0';
-	push_line(t, s);
+	ts_push_line(t, s);
 }
 
-static void finish_locked(struct tve_task *t, const char *error, time_t end)
+void ts_finish_locked(struct tve_task *t, const char *error, time_t end)
 {
 	char *line;
 
@@ -205,10 +160,10 @@ static void finish_locked(struct tve_task *t, const char *error, time_t end)
 		t->status = TVE_TASK_OK;
 		line = tve_xstrdup("TASK OK");
 	}
-	push_line(t, line);
+	ts_push_line(t, line);
 }
 
-static struct node_tasks *node_get(struct tve_taskstore *store, const char *node, bool create)
+struct node_tasks *ts_node_get(struct tve_taskstore *store, const char *node, bool create)
 {
 	struct node_tasks *nt;
 
@@ -224,7 +179,7 @@ static struct node_tasks *node_get(struct tve_taskstore *store, const char *node
 	return nt;
 }
 
-static void node_push(struct node_tasks *nt, struct tve_task *t)
+void ts_node_push(struct node_tasks *nt, struct tve_task *t)
 {
 	if (nt->n == nt->cap) {
 		nt->cap = nt->cap ? nt->cap * 2 : 16;
@@ -233,7 +188,7 @@ static void node_push(struct node_tasks *nt, struct tve_task *t)
 	nt->tasks[nt->n++] = t;
 }
 
-static struct tve_task *node_find(const struct node_tasks *nt, const char *id)
+struct tve_task *ts_node_find(const struct node_tasks *nt, const char *id)
 {
 	for (size_t i = 0; i < nt->n; i++)
 		if (strcmp(nt->tasks[i]->id, id) == 0)
@@ -241,7 +196,7 @@ static struct tve_task *node_find(const struct node_tasks *nt, const char *id)
 	return NULL;
 }
 
-static int task_age_cmp(const struct tve_task *a, const struct tve_task *b)
+int ts_task_age_cmp(const struct tve_task *a, const struct tve_task *b)
 {
 	if (a->start != b->start)
 		return a->start < b->start ? -1 : 1;
@@ -252,7 +207,7 @@ static int task_age_cmp(const struct tve_task *a, const struct tve_task *b)
 
 /* Drops the oldest finished tasks beyond max_keep.  Tasks handed out by
  * tve_task_begin stay allocated (without their log) until the store goes. */
-static void node_trim(struct tve_taskstore *store, struct node_tasks *nt)
+void ts_node_trim(struct tve_taskstore *store, struct node_tasks *nt)
 {
 	size_t excess = nt->n > store->max_keep ? nt->n - store->max_keep : 0;
 	size_t j = 0;
@@ -273,170 +228,13 @@ static void node_trim(struct tve_taskstore *store, struct node_tasks *nt)
 								   sizeof(*store->retired));
 				store->retired[store->n_retired++] = t;
 			} else {
-				task_free(t);
+				ts_task_free(t);
 			}
 			continue;
 		}
 		nt->tasks[j++] = t;
 	}
 	nt->n = j;
-}
-
-/* ---- JSON records ---- */
-
-static void obj_add_str(struct json_object *o, const char *key, const char *val)
-{
-	json_object_object_add(o, key, val ? json_object_new_string(val) : NULL);
-}
-
-static const char *status_word(enum tve_task_status s)
-{
-	return s == TVE_TASK_RUNNING ? "running" : s == TVE_TASK_OK ? "ok" : "error";
-}
-
-/* One line (with its '\n'), newly allocated. */
-static char *task_record(const struct tve_task *t, bool full)
-{
-	struct json_object *o = json_object_new_object();
-	char *s;
-
-	obj_add_str(o, "id", t->id);
-	obj_add_str(o, "node", t->node);
-	obj_add_str(o, "type", t->type);
-	obj_add_str(o, "target", t->target);
-	obj_add_str(o, "user", t->user);
-	json_object_object_add(o, "start", json_object_new_int64(t->start));
-	if (full) {
-		struct json_object *log = json_object_new_array_ext((int)t->n_lines);
-
-		json_object_object_add(o, "end", json_object_new_int64(t->end));
-		obj_add_str(o, "status", status_word(t->status));
-		obj_add_str(o, "error", t->error);
-		for (size_t i = 0; i < t->n_lines; i++)
-			json_object_array_add(log, json_object_new_string(t->lines[i]));
-		json_object_object_add(o, "log", log);
-	} else {
-		obj_add_str(o, "status", "running");
-	}
-	s = tve_xasprintf("%s\n", json_object_to_json_string_ext(
-					  o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	return s;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Appends one record; 0 or -1 with errno. */
-static int append_record(struct tve_taskstore *store, const struct tve_task *t, bool full)
-{
-	char *path, *rec;
-	int fd, rc, saved;
-
-	if (!store->dir)
-		return 0;
-	path = task_file(store, t->node);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	free(path);
-	if (fd < 0)
-		return -1;
-	rec = task_record(t, full);
-	rc = write_all(fd, rec, strlen(rec));
-	saved = errno;
-	free(rec);
-	if (close(fd) < 0 && rc == 0)
-		return -1;
-	errno = saved;
-	return rc;
-}
-
-static const char *obj_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static bool obj_time(struct json_object *o, const char *key, time_t *out)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
-		return false;
-	*out = (time_t)json_object_get_int64(v);
-	return true;
-}
-
-/* A task from one record, or NULL if the record is malformed. */
-static struct tve_task *task_from_json(const char *text, const char *node)
-{
-	struct json_object *o = json_tokener_parse(text), *log;
-	struct tve_task *t = NULL;
-	const char *id, *status;
-
-	if (!o || !json_object_is_type(o, json_type_object))
-		goto cleanup;
-	id = obj_str(o, "id");
-	status = obj_str(o, "status");
-	if (!id || !*id || !status)
-		goto cleanup;
-	t = tve_xcalloc(1, sizeof(*t));
-	t->id = tve_xstrdup(id);
-	t->node = tve_xstrdup(node);
-	t->type = tve_xstrdup(obj_str(o, "type") ?: "");
-	t->target = tve_xstrdup(obj_str(o, "target") ?: "");
-	t->user = tve_xstrdup(obj_str(o, "user") ?: "");
-	if (!obj_time(o, "start", &t->start))
-		goto bad;
-	if (strcmp(status, "running") == 0) {
-		t->status = TVE_TASK_RUNNING;
-	} else if (strcmp(status, "ok") == 0) {
-		t->status = TVE_TASK_OK;
-	} else if (strcmp(status, "error") == 0) {
-		t->status = TVE_TASK_ERROR;
-		t->error = tve_xstrdup(obj_str(o, "error") ?: "failed");
-	} else {
-		goto bad;
-	}
-	if (t->status != TVE_TASK_RUNNING && !obj_time(o, "end", &t->end))
-		goto bad;
-	if (json_object_object_get_ex(o, "log", &log)) {
-		size_t n;
-
-		if (!json_object_is_type(log, json_type_array))
-			goto bad;
-		n = json_object_array_length(log);
-		for (size_t i = 0; i < n; i++) {
-			struct json_object *l = json_object_array_get_idx(log, i);
-
-			if (!json_object_is_type(l, json_type_string))
-				goto bad;
-			push_line(t, tve_xstrdup(json_object_get_string(l)));
-		}
-		t->truncated = n > 0 && strcmp(t->lines[n - 1], TASK_TRUNCATED_LINE) == 0;
-	}
-	goto cleanup;
-bad:
-	task_free(t);
-	t = NULL;
-cleanup:
-	json_object_put(o);
-	return t;
 }
 
 /* ---- store ---- */
@@ -464,13 +262,13 @@ void tve_taskstore_free(struct tve_taskstore **storep)
 		return;
 	for (size_t i = 0; i < store->n_nodes; i++) {
 		for (size_t j = 0; j < store->nodes[i].n; j++)
-			task_free(store->nodes[i].tasks[j]);
+			ts_task_free(store->nodes[i].tasks[j]);
 		free(store->nodes[i].tasks);
 		free(store->nodes[i].node);
 	}
 	free(store->nodes);
 	for (size_t i = 0; i < store->n_retired; i++)
-		task_free(store->retired[i]);
+		ts_task_free(store->retired[i]);
 	free(store->retired);
 	free(store->dir);
 	free(store->user);
@@ -498,7 +296,7 @@ unsigned long tve_taskstore_generation(struct tve_taskstore *store)
 }
 
 /* Bumps the generation and unlocks, then calls the hook. */
-static void changed_unlock(struct tve_taskstore *store)
+void ts_changed_unlock(struct tve_taskstore *store)
 {
 	void (*hook)(void *) = store->hook;
 	void *opaque = store->hook_opaque;
@@ -507,222 +305,6 @@ static void changed_unlock(struct tve_taskstore *store)
 	pthread_mutex_unlock(&store->lock);
 	if (hook)
 		hook(opaque);
-}
-
-/* ---- loading ---- */
-
-struct loaded {
-	struct tve_task *t;
-	size_t line;	/* position in the file: later records win */
-};
-
-static int loaded_id_cmp(const void *pa, const void *pb)
-{
-	const struct loaded *a = pa, *b = pb;
-	int c = strcmp(a->t->id, b->t->id);
-
-	if (c)
-		return c;
-	return a->line < b->line ? -1 : a->line > b->line;
-}
-
-static int loaded_age_cmp(const void *pa, const void *pb)
-{
-	const struct loaded *a = pa, *b = pb;
-
-	if (a->t->start != b->t->start)
-		return a->t->start < b->t->start ? -1 : 1;
-	return a->line < b->line ? -1 : a->line > b->line;
-}
-
-/* Rewrites the file with just these records (temp file + rename). */
-static int compact_file(const char *path, struct tve_task **tasks, size_t n)
-{
-	char *tmp = tve_xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int rc = -1;
-
-	if (fd < 0)
-		goto cleanup;
-	rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		char *rec = task_record(tasks[i], tasks[i]->status != TVE_TASK_RUNNING);
-
-		rc = write_all(fd, rec, strlen(rec));
-		free(rec);
-	}
-	if (rc == 0)
-		rc = fsync(fd);
-	if (close(fd) < 0)
-		rc = -1;
-	if (rc == 0)
-		rc = rename(tmp, path);
-	if (rc < 0)
-		unlink(tmp);
-cleanup:
-	free(tmp);
-	return rc;
-}
-
-struct records {
-	struct loaded *v;
-	size_t n, cap;
-	size_t lines;	/* non-empty lines, malformed ones included */
-	size_t bad;
-};
-
-/* Reads every record of the file; 0, or -1 with errno if it can't be read. */
-static int read_records(FILE *f, const char *node, struct records *r)
-{
-	char *line = NULL;
-	size_t line_cap = 0;
-	ssize_t len;
-	int rc = 0;
-
-	while ((len = getline(&line, &line_cap, f)) >= 0) {
-		struct tve_task *t;
-
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (len == 0)
-			continue;
-		r->lines++;
-		t = task_from_json(line, node);
-		if (!t) {
-			r->bad++;
-			continue;
-		}
-		if (r->n == r->cap) {
-			r->cap = r->cap ? r->cap * 2 : 64;
-			r->v = tve_xreallocarray(r->v, r->cap, sizeof(*r->v));
-		}
-		r->v[r->n].t = t;
-		r->v[r->n].line = r->lines;
-		r->n++;
-	}
-	if (ferror(f))
-		rc = -1;
-	free(line);
-	return rc;
-}
-
-/* Merges records by id (the last one wins; the first one's position keeps
- * the task's place among equal start times), then keeps the newest
- * max_keep, oldest first. */
-static void merge_records(struct records *r, size_t max_keep)
-{
-	size_t n = 0, first = 0, drop;
-
-	if (r->n)
-		qsort(r->v, r->n, sizeof(*r->v), loaded_id_cmp);
-	for (size_t i = 0; i < r->n; i++) {
-		if (i + 1 < r->n && strcmp(r->v[i].t->id, r->v[i + 1].t->id) == 0) {
-			task_free(r->v[i].t);
-			continue;
-		}
-		r->v[n].t = r->v[i].t;
-		r->v[n].line = r->v[first].line;
-		n++;
-		first = i + 1;
-	}
-	if (n)
-		qsort(r->v, n, sizeof(*r->v), loaded_age_cmp);
-	drop = n > max_keep ? n - max_keep : 0;
-	for (size_t i = 0; i < drop; i++)
-		task_free(r->v[i].t);
-	memmove(r->v, r->v + drop, (n - drop) * sizeof(*r->v));
-	r->n = n - drop;
-}
-
-/* Takes the loaded tasks into the node's list (locked). */
-static void adopt_records(struct tve_taskstore *store, const char *node, const char *path,
-			  struct records *r)
-{
-	struct node_tasks *nt = node_get(store, node, true);
-	bool compact = r->lines > 2 * store->max_keep;
-
-	for (size_t i = 0; i < r->n; i++) {
-		struct tve_task *t = r->v[i].t;
-
-		t->store = store;
-		if (t->status == TVE_TASK_RUNNING && !node_find(nt, t->id)) {
-			finish_locked(t, TASK_INTERRUPTED, t->start);
-			/* Say so in the file too, unless it is rewritten anyway. */
-			if (!compact)
-				(void)append_record(store, t, true);
-		}
-	}
-	if (compact) {
-		struct tve_task **tasks = tve_xcalloc(r->n + 1, sizeof(*tasks));
-
-		for (size_t i = 0; i < r->n; i++)
-			tasks[i] = r->v[i].t;
-		(void)compact_file(path, tasks, r->n);
-		free(tasks);
-	}
-	for (size_t i = 0; i < r->n; i++) {
-		struct tve_task *t = r->v[i].t;
-
-		if (node_find(nt, t->id)) {
-			task_free(t);	/* the one in memory is newer */
-			continue;
-		}
-		t->order = store->order++;
-		node_push(nt, t);
-	}
-	r->n = 0;
-	/* Tasks begun before the load are newer than the file's: keep the
-	 * list ordered by age (insertion sort, it is nearly sorted). */
-	for (size_t i = 1; i < nt->n; i++)
-		for (size_t j = i; j > 0 && task_age_cmp(nt->tasks[j - 1], nt->tasks[j]) > 0; j--) {
-			struct tve_task *tmp = nt->tasks[j];
-
-			nt->tasks[j] = nt->tasks[j - 1];
-			nt->tasks[j - 1] = tmp;
-		}
-	node_trim(store, nt);
-}
-
-int tve_taskstore_load(struct tve_taskstore *store, const char *node, char **err)
-{
-	struct records r = { 0 };
-	char *path;
-	FILE *f;
-	int rc = -1;
-
-	if (!store->dir || !node)
-		return 0;
-	path = task_file(store, node);
-	/* Under the lock: nobody appends while the file may be rewritten. */
-	pthread_mutex_lock(&store->lock);
-	f = fopen(path, "re");
-	if (!f) {
-		rc = errno == ENOENT ? 0 : tve_set_err(err, "%s: %s", path, strerror(errno));
-		goto unlock;
-	}
-	if (read_records(f, node, &r) < 0) {
-		tve_set_err(err, "%s: %s", path, strerror(errno));
-		fclose(f);
-		for (size_t i = 0; i < r.n; i++)
-			task_free(r.v[i].t);
-		goto unlock;
-	}
-	fclose(f);
-	merge_records(&r, store->max_keep);
-	adopt_records(store, node, path, &r);
-	if (r.bad)
-		tve_set_err(err, "%s: %zu malformed line%s skipped", path, r.bad,
-			    r.bad == 1 ? "" : "s");
-	rc = 0;
-	free(r.v);
-	free(path);
-	changed_unlock(store);
-	return rc;
-unlock:
-	free(r.v);
-	free(path);
-	pthread_mutex_unlock(&store->lock);
-	return rc;
 }
 
 /* ---- tasks ---- */
@@ -749,20 +331,20 @@ struct tve_task *tve_task_begin(struct tve_taskstore *store, const char *node,
 	ftarget = upid_field(t->target);
 
 	pthread_mutex_lock(&store->lock);
-	nt = node_get(store, node, true);
+	nt = ts_node_get(store, node, true);
 	do {
 		free(t->id);
 		t->id = tve_xasprintf("UPID:%s:%08X:%08X:%08X:%s:%s:%s:", fnode,
 				      (unsigned)getpid(), (unsigned)store->seq++,
 				      (unsigned)t->start, ftype, ftarget, t->user);
-	} while (node_find(nt, t->id));
+	} while (ts_node_find(nt, t->id));
 	t->order = store->order++;
-	node_push(nt, t);
-	node_trim(store, nt);
-	if (append_record(store, t, false) < 0)
-		push_line(t, tve_xasprintf("warning: cannot save the task history in %s: %s",
+	ts_node_push(nt, t);
+	ts_node_trim(store, nt);
+	if (ts_append_record(store, t, false) < 0)
+		ts_push_line(t, tve_xasprintf("warning: cannot save the task history in %s: %s",
 					   store->dir, strerror(errno)));
-	changed_unlock(store);
+	ts_changed_unlock(store);
 	free(fnode);
 	free(ftype);
 	free(ftarget);
@@ -800,7 +382,7 @@ void tve_task_log(struct tve_task *t, const char *fmt, ...)
 		add_line(t, p, (size_t)(nl - p));
 		p = nl + 1;
 	}
-	changed_unlock(store);
+	ts_changed_unlock(store);
 	free(msg);
 }
 
@@ -816,9 +398,9 @@ void tve_task_finish(struct tve_task *t, const char *error)
 		pthread_mutex_unlock(&store->lock);
 		return;
 	}
-	finish_locked(t, error, time(NULL));
-	(void)append_record(store, t, true);
-	changed_unlock(store);
+	ts_finish_locked(t, error, time(NULL));
+	(void)ts_append_record(store, t, true);
+	ts_changed_unlock(store);
 }
 
 const char *tve_task_id(const struct tve_task *t)
@@ -844,7 +426,7 @@ static void info_fill(struct tve_task_info *out, const struct tve_task *t)
 
 static int newest_first(const void *pa, const void *pb)
 {
-	return -task_age_cmp(*(struct tve_task *const *)pa, *(struct tve_task *const *)pb);
+	return -ts_task_age_cmp(*(struct tve_task *const *)pa, *(struct tve_task *const *)pb);
 }
 
 size_t tve_taskstore_query(struct tve_taskstore *store, const char *node, const char *target,
@@ -894,7 +476,7 @@ static struct tve_task *find_locked(struct tve_taskstore *store, const char *id)
 	if (!id)
 		return NULL;
 	for (size_t i = 0; i < store->n_nodes; i++)
-		if ((t = node_find(&store->nodes[i], id)))
+		if ((t = ts_node_find(&store->nodes[i], id)))
 			return t;
 	return NULL;
 }
