@@ -9,6 +9,19 @@
 #   tui_stop                             kill the session
 #   ok COND DESC / tap_plan N            TAP output helpers
 #
+#   tui_region ROW COL ROWS COLS         print a rectangle of the pane
+#                                        (0-based, counted in characters)
+#   tui_wait_re REGEX [SECONDS]          like tui_wait, extended regex
+#   tui_until SECONDS CMD...             poll CMD until it succeeds (0/1)
+#   tui_settle [QUIET_S] [MAX_S]         wait until the pane stops changing
+#   tui_collect KEY [MAX [CMD...]]       press KEY until the pane stops
+#                                        changing; print every screen seen
+#                                        (or what CMD prints each time)
+#   tui_exit_status [SECONDS]            wait for the program to end and
+#                                        print its exit status (1 if not)
+#   tap_note TEXT / tap_done             "# TEXT"; trailing plan "1..N",
+#                                        status 1 if any test failed
+#
 # Each test script uses its own tmux server socket, so nothing leaks into a
 # user's tmux and parallel runs do not meet.
 
@@ -28,7 +41,7 @@ tui_start() {
 	local cmd
 	printf -v cmd '%q ' "$@"
 	tmx new-session -d -s "$TUI_SESSION" -x "$cols" -y "$rows" \
-		"$cmd; echo \"[tve exited \$?]\"; sleep 600"
+		"$cmd; printf '\\n[tve exited %d]\\n' \$?; sleep 600"
 	tmx set-option -t "$TUI_SESSION" status off >/dev/null
 }
 
@@ -56,9 +69,107 @@ tui_wait_gone() {
 
 tui_stop() {
 	tmx kill-server 2>/dev/null || true
+	# tmux leaves the socket file behind
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TUI_SOCK"
 }
 
 tap_plan() { echo "1..$1"; }
+
+# A rectangle of the visible pane: rows ROW..ROW+ROWS-1, columns
+# COL..COL+COLS-1 (characters, not bytes, whatever the caller's locale).
+tui_region() {
+	local row=$1 col=$2 rows=$3 cols=$4 LC_ALL=C.UTF-8 line i=0
+	while IFS= read -r line || [ -n "$line" ]; do
+		if ((i >= row && i < row + rows)); then
+			printf '%s\n' "${line:col:cols}"
+		fi
+		i=$((i + 1))
+	done < <(tui_screen)
+}
+
+tui_wait_re() {
+	local re=$1 secs=${2:-10} i
+	for ((i = 0; i < secs * 20; i++)); do
+		tui_screen | grep -qE -- "$re" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# tui_until SECONDS CMD...: run CMD every 0.1 s until it succeeds.
+tui_until() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i <= secs * 10; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Wait until the pane has not changed for QUIET_S seconds (default 0.3),
+# at most MAX_S (default 3); 1 if it kept changing.
+_tui_us() { awk -v s="$1" 'BEGIN { printf "%d", s * 1000000 }'; }
+tui_settle() {
+	local quiet max prev cur t0 last now
+	quiet=$(_tui_us "${1:-0.3}")
+	max=$(_tui_us "${2:-3}")
+	prev=$(tui_screen)
+	t0=${EPOCHREALTIME/./}
+	last=$t0
+	while :; do
+		sleep 0.05
+		cur=$(tui_screen)
+		now=${EPOCHREALTIME/./}
+		if [ "$cur" != "$prev" ]; then
+			prev=$cur
+			last=$now
+		fi
+		((now - last >= quiet)) && return 0
+		((now - t0 >= max)) && return 1
+	done
+}
+
+# tui_collect KEY [MAX [CMD...]]: run CMD (default tui_screen), then press
+# KEY and run CMD again, until the pane stops changing (attributes count:
+# a moving highlight is a change) or after MAX presses (default 30);
+# prints everything CMD printed.  For checking what a
+# scrolling list holds, e.g. tui_collect NPage 20 tui_region 1 0 16 28.
+tui_collect() {
+	local key=$1 max=${2:-30} prev cur n
+	shift 2 2>/dev/null || shift $#
+	[ $# -gt 0 ] || set -- tui_screen
+	prev=$(tmx capture-pane -e -p -t "$TUI_SESSION")
+	"$@"
+	for ((n = 0; n < max; n++)); do
+		tui_keys "$key"
+		tui_settle 0.3 2 || true
+		cur=$(tmx capture-pane -e -p -t "$TUI_SESSION")
+		[ "$cur" = "$prev" ] && break
+		prev=$cur
+		"$@"
+	done
+}
+
+# The exit status tui_start's wrapper recorded, once the program ended.
+tui_exit_status() {
+	local secs=${1:-10} st
+	if tui_wait_re '^\[tve exited [0-9]+\]' "$secs"; then
+		st=$(tui_screen | sed -n 's/^\[tve exited \([0-9]*\)\].*/\1/p' | tail -n 1)
+		echo "$st"
+		return 0
+	fi
+	echo 1
+	return 1
+}
+
+tap_note() { printf '# %s\n' "$*"; }
+
+# Trailing plan; status 1 when a test failed (for the script's exit code).
+tap_done() {
+	echo "1..$TAP_N"
+	[ "$TAP_FAILED" -eq 0 ]
+}
 
 # ok EXIT_STATUS DESCRIPTION: "ok N - d" or "not ok N - d" plus the screen.
 ok() {
