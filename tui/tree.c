@@ -77,9 +77,12 @@ static int id_width(const struct tve_snapshot *s)
 	return w;
 }
 
-static void guest_row(struct vbuf *vb, size_t node, const struct tve_guest *g, int idw)
+/* live: the node is online.  Otherwise the state is only the last one
+ * known, so the row shows '?' as Proxmox does for an unreachable node. */
+static void guest_row(struct vbuf *vb, size_t node, const struct tve_guest *g, int idw, bool live)
 {
-	char sym[2] = { tve_guest_state_symbol(g->state), '\0' };
+	enum tve_guest_state st = live ? g->state : TVE_STATE_UNKNOWN;
+	char sym[2] = { tve_guest_state_symbol(st), '\0' };
 	char id[32];
 
 	if (g->vmid > 0)
@@ -89,7 +92,7 @@ static void guest_row(struct vbuf *vb, size_t node, const struct tve_guest *g, i
 	vb_line(vb);
 	vb_key(vb, OBJ_GUEST, node, g->uuid);
 	vb_put(vb, ROLE_NORMAL, "    ");
-	vb_put(vb, state_role(g->state), sym);
+	vb_put(vb, state_role(st), sym);
 	vb_printf(vb, ROLE_NORMAL, " %s ", id);
 	vb_guest_name(vb, g, vb_left(vb));
 }
@@ -129,7 +132,7 @@ static void node_rows(struct tree *t, struct app *a, size_t i)
 		const struct tve_guest *gu = &s->guests[g];
 
 		if (tree_match(t, gu->vmid, gu->name, gu->tags))
-			guest_row(&t->vb, i, gu, idw);
+			guest_row(&t->vb, i, gu, idw, s->state == TVE_NODE_ONLINE);
 	}
 	for (size_t p = 0; p < s->n_pools; p++) {
 		if (filtering && !strcasestr(s->pools[p].name, t->filter))

@@ -54,33 +54,42 @@ static void build_summary(struct app *a, const struct obj_ref *o, struct vbuf *v
 	snprintf(buf, sizeof(buf), "%s (%s%s%s)", g->type == TVE_GUEST_CT ? "CT, container" : "VM, virtual machine",
 		 g->os_type ? g->os_type : "-", g->arch ? ", " : "", g->arch ? g->arch : "");
 	vb_field(vb, "Type", ROLE_NORMAL, buf);
-	vb_field(vb, "Status", state_role(g->state), tve_guest_state_name(g->state));
+	if (s->state == TVE_NODE_ONLINE) {
+		vb_field(vb, "Status", state_role(g->state), tve_guest_state_name(g->state));
+	} else {
+		/* The node cannot be asked: say what was last known, and that
+		 * it is only that. */
+		snprintf(buf, sizeof(buf), "unknown (last known: %s)", tve_guest_state_name(g->state));
+		vb_field(vb, "Status", state_role(TVE_STATE_UNKNOWN), buf);
+	}
 	snprintf(buf, sizeof(buf), "%s%s", s->node,
 		 s->state == TVE_NODE_ONLINE ? "" : s->state == TVE_NODE_OFFLINE ? " [offline]" : " [...]");
 	vb_field(vb, "Node", ROLE_NORMAL, buf);
 
 	vb_line(vb);
 	vb_col(vb, ROLE_LABEL, 11, -1, "CPU");
-	if (running(g) && g->cpu_pct >= 0) {
+	bool live = s->state == TVE_NODE_ONLINE && running(g);
+
+	if (live && g->cpu_pct >= 0) {
 		vb_bar(vb, field_bar_width(vb), g->cpu_pct / 100.0);
 		vb_printf(vb, ROLE_NORMAL, "  of %u vCPU%s", g->vcpus, g->vcpus == 1 ? "" : "s");
 	} else {
 		vb_printf(vb, ROLE_NORMAL, "%u vCPU%s", g->vcpus, g->vcpus == 1 ? "" : "s");
 	}
-	if (running(g) && g->mem_used_kib && g->mem_max_kib) {
+	if (live && g->mem_used_kib && g->mem_max_kib) {
 		vb_usage(vb, "Memory", g->mem_used_kib * 1024ull, g->mem_max_kib * 1024ull);
 	} else {
 		int n = snprintf(buf, sizeof(buf), "%s max",
 				 g->mem_max_kib ? fmt_kib(b1, sizeof(b1), g->mem_max_kib) : "-");
 
-		if (running(g) && g->mem_kib && g->mem_kib != g->mem_max_kib && n > 0)
+		if (live && g->mem_kib && g->mem_kib != g->mem_max_kib && n > 0)
 			snprintf(buf + n, sizeof(buf) - (size_t)n, ", %s current",
 				 fmt_kib(b2, sizeof(b2), g->mem_kib));
 		vb_field(vb, "Memory", ROLE_NORMAL, buf);
 	}
 	vb_field(vb, "Uptime", ROLE_NORMAL,
-		 running(g) ? tve_fmt_uptime(buf, sizeof(buf), g->uptime_s) : NULL);
-	if (running(g)) {
+		 live ? tve_fmt_uptime(buf, sizeof(buf), g->uptime_s) : NULL);
+	if (live) {
 		rate_field(vb, "Disk I/O", "read", g->disk_rd_bps, "write", g->disk_wr_bps);
 		rate_field(vb, "Net I/O", "in", g->net_rx_bps, "out", g->net_tx_bps);
 	}

@@ -136,6 +136,8 @@ testhost_kill_daemon h1 "$H1"
 ok $? "libvirtd of h1 killed"
 tui_until 10 tree_has "$NODE \[offline\]"
 ok $? "the node shows [offline] in the tree within 10 s ($((SECONDS - t1)) s)"
+tui_until 5 eval 'tree_has "$(row "\\?" 100 $G)" && content_has "Status +unknown \\(last known: stopped\\)"'
+ok $? "its guest reads ? in the tree and 'unknown (last known: stopped)' in its Summary"
 tui_wait '0/1 nodes online' 2
 ok $? "title: 0/1 nodes online"
 tui_keys '?'
