@@ -93,7 +93,7 @@ static unsigned long long free_memory(struct lv_handle *h)
 {
 	unsigned long long sum = 0, bytes;
 	virNodeMemoryStatsPtr params;
-	int n;
+	int n = 0;
 
 	if (h->memstats_n == 0) {
 		lv_count(h);

@@ -1,13 +1,19 @@
-/* drv_libvirt_xml.c - what tve reads from libvirt's XML, via libxml2 XPath.
+/* drv_libvirt_xml.c - what tve reads from libvirt's XML, via libxml2.
  *
  * Only the parts libvirt has no cheap API for: the domain's devices and tve
  * metadata, pool type and target, volume format, network bridge and
- * forward mode. */
+ * forward mode.
+ *
+ * The parsers walk the DOM instead of evaluating XPath: the domain XML of
+ * every guest is parsed on the first refresh, and compiling and evaluating
+ * a few dozen expressions per domain cost more than libvirt's formatting
+ * of the XML.  The walk keeps XPath's meaning of what it replaces: a path
+ * step matches element children in no namespace, and of several matches
+ * the first in document order counts (see first()). */
 #include "drv_libvirt.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xpath.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,65 +21,101 @@
 
 #include "util.h"
 
-struct xdoc {
-	xmlDocPtr doc;
-	xmlXPathContextPtr ctx;
-};
+/* NONET: never fetch anything.  COMPACT: short texts live inside their
+ * node, one allocation less.  Blanks are kept (no NOBLANKS): notes and
+ * tags are written back as parsed, so every character must survive. */
+#define XML_OPTS (XML_PARSE_NONET | XML_PARSE_COMPACT | \
+		  XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 
-static int xdoc_open(struct xdoc *x, const char *text, const char *what, char **err)
+/* The parsed text, or NULL with *err when it is not XML with a root. */
+static xmlDocPtr doc_open(const char *text, const char *what, char **err)
 {
-	x->ctx = NULL;
-	x->doc = text ? xmlReadMemory(text, (int)strlen(text), what, NULL,
-				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
-		      : NULL;
-	if (!x->doc || !xmlDocGetRootElement(x->doc))
-		goto fail;
-	x->ctx = xmlXPathNewContext(x->doc);
-	if (!x->ctx)
-		goto fail;
-	x->ctx->node = xmlDocGetRootElement(x->doc);
-	return 0;
-fail:
-	if (x->doc)
-		xmlFreeDoc(x->doc);
-	x->doc = NULL;
-	return tve_set_err(err, "cannot parse %s XML", what);
+	xmlDocPtr doc = text ? xmlReadMemory(text, (int)strlen(text), what, NULL, XML_OPTS)
+			     : NULL;
+
+	if (doc && xmlDocGetRootElement(doc))
+		return doc;
+	if (doc)
+		xmlFreeDoc(doc);
+	tve_set_err(err, "cannot parse %s XML", what);
+	return NULL;
 }
 
-static void xdoc_close(struct xdoc *x)
+/* The attribute name of n in no namespace (as XPath's @name), or NULL.
+ * Not xmlHasProp: that one ignores namespaces and looks at DTD defaults,
+ * which XPath does not. */
+static xmlNodePtr attr_node(xmlNodePtr n, const char *name)
 {
-	if (x->ctx)
-		xmlXPathFreeContext(x->ctx);
-	if (x->doc)
-		xmlFreeDoc(x->doc);
-	x->ctx = NULL;
-	x->doc = NULL;
+	for (xmlAttrPtr a = n->properties; a; a = a->next)
+		if (!a->ns && xmlStrEqual(a->name, (const xmlChar *)name))
+			return (xmlNodePtr)a;
+	return NULL;
 }
 
-/* The string value of expr (relative to ctx->node), or NULL when empty. */
-static char *xp_str(xmlXPathContextPtr ctx, const char *expr)
+/* XPath's first node, in document order, of path ("a/b/c", relative to n,
+ * "" = n itself), or with attr of path/@attr.  Depth first over the
+ * children in order is document order here, since every match is at the
+ * same depth; so an element without attr does not stop the search, as
+ * with XPath.  n may be NULL (nothing matches). */
+static xmlNodePtr first(xmlNodePtr n, const char *path, const char *attr)
 {
-	char buf[512];
-	xmlXPathObjectPtr o;
+	const char *rest;
+	size_t len;
+
+	if (!n)
+		return NULL;
+	if (!*path)
+		return attr ? attr_node(n, attr) : n;
+	rest = strchr(path, '/');
+	len = rest ? (size_t)(rest - path) : strlen(path);
+	rest = rest ? rest + 1 : "";
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		xmlNodePtr r;
+
+		if (c->type != XML_ELEMENT_NODE || c->ns ||
+		    strncmp((const char *)c->name, path, len) != 0 || c->name[len])
+			continue;
+		if ((r = first(c, rest, attr)))
+			return r;
+	}
+	return NULL;
+}
+
+/* The next element sibling from c on named name in no namespace: the
+ * loops over all matches of a path (disks, NICs). */
+static xmlNodePtr next_named(xmlNodePtr c, const char *name)
+{
+	for (; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !c->ns &&
+		    xmlStrEqual(c->name, (const xmlChar *)name))
+			return c;
+	return NULL;
+}
+
+/* XPath's string() of n (an attribute's value, an element's text), copied,
+ * or NULL when empty.  A lone text child, the usual case, is read in place;
+ * anything else takes xmlNodeGetContent, which XPath uses too. */
+static char *node_str(xmlNodePtr n)
+{
+	xmlNodePtr c = n ? n->children : NULL;
+	xmlChar *t;
 	char *s = NULL;
 
-	snprintf(buf, sizeof(buf), "string(%s)", expr);
-	o = xmlXPathEvalExpression((const xmlChar *)buf, ctx);
-	if (o && o->type == XPATH_STRING && o->stringval && o->stringval[0])
-		s = tve_xstrdup((const char *)o->stringval);
-	xmlXPathFreeObject(o);
+	if (!c)
+		return NULL;	/* "" (or no node) */
+	if (!c->next && c->type == XML_TEXT_NODE)
+		return c->content && c->content[0] ? tve_xstrdup((const char *)c->content) : NULL;
+	t = xmlNodeGetContent(n);
+	if (t && t[0])
+		s = tve_xstrdup((const char *)t);
+	xmlFree(t);
 	return s;
 }
 
-/* The nodes matching expr; free with xmlXPathFreeObject. */
-static xmlXPathObjectPtr xp_nodes(xmlXPathContextPtr ctx, const char *expr, int *n)
+/* string(path) or string(path/@attr) relative to n. */
+static char *str(xmlNodePtr n, const char *path, const char *attr)
 {
-	xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
-
-	*n = 0;
-	if (o && o->type == XPATH_NODESET && o->nodesetval)
-		*n = o->nodesetval->nodeNr;
-	return o;
+	return node_str(first(n, path, attr));
 }
 
 /* A scaled number in KiB (libvirt writes memory as <memory unit='KiB'>). */
@@ -113,11 +155,21 @@ void lv_meta_clear(struct lv_meta *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* Reads <vmid>, <type>, <tags>, <notes> under ctx->node, whatever their
- * prefix (libvirt re-prefixes children with the metadata key). */
-static void parse_meta_here(xmlXPathContextPtr ctx, struct lv_meta *m)
+/* The first element child of n named name, whatever its namespace (as
+ * XPath's *[local-name()='name']). */
+static xmlNodePtr child_local(xmlNodePtr n, const char *name)
 {
-	char *vmid = xp_str(ctx, "*[local-name()='vmid']");
+	for (xmlNodePtr c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, (const xmlChar *)name))
+			return c;
+	return NULL;
+}
+
+/* Reads <vmid>, <type>, <tags>, <notes> under n, whatever their prefix
+ * (libvirt re-prefixes children with the metadata key). */
+static void parse_meta_here(xmlNodePtr n, struct lv_meta *m)
+{
+	char *vmid = node_str(child_local(n, "vmid"));
 
 	m->vmid = 0;
 	if (vmid) {
@@ -125,20 +177,20 @@ static void parse_meta_here(xmlXPathContextPtr ctx, struct lv_meta *m)
 		m->vmid = v > 0 && v < 1000000000 ? (int)v : 0;
 		free(vmid);
 	}
-	m->type = xp_str(ctx, "*[local-name()='type']");
-	m->tags = xp_str(ctx, "*[local-name()='tags']");
-	m->notes = xp_str(ctx, "*[local-name()='notes']");
+	m->type = node_str(child_local(n, "type"));
+	m->tags = node_str(child_local(n, "tags"));
+	m->notes = node_str(child_local(n, "notes"));
 }
 
 int lv_xml_parse_meta(const char *xml, struct lv_meta *m, char **err)
 {
-	struct xdoc x;
+	xmlDocPtr doc;
 
 	memset(m, 0, sizeof(*m));
-	if (xdoc_open(&x, xml, "metadata", err) < 0)
+	if (!(doc = doc_open(xml, "metadata", err)))
 		return -1;
-	parse_meta_here(x.ctx, m);
-	xdoc_close(&x);
+	parse_meta_here(xmlDocGetRootElement(doc), m);
+	xmlFreeDoc(doc);
 	return 0;
 }
 
@@ -202,94 +254,98 @@ char *lv_xml_build_meta(const struct lv_meta *m)
 	return b.s;
 }
 
-static void parse_disks(xmlXPathContextPtr ctx, struct tve_guest *g)
+/* Every dom/devices/disk, in document order. */
+static void parse_disks(xmlNodePtr dom, struct tve_guest *g)
 {
-	int n;
-	xmlXPathObjectPtr o = xp_nodes(ctx, "/domain/devices/disk", &n);
-	xmlNodePtr save = ctx->node;
+	for (xmlNodePtr dv = next_named(dom->children, "devices"); dv;
+	     dv = next_named(dv->next, "devices")) {
+		for (xmlNodePtr n = next_named(dv->children, "disk"); n;
+		     n = next_named(n->next, "disk")) {
+			struct tve_disk *d = tve_guest_add_disk(g);
+			char *pool, *vol;
 
-	for (int i = 0; i < n; i++) {
-		struct tve_disk *d = tve_guest_add_disk(g);
-		char *pool, *vol;
-
-		ctx->node = o->nodesetval->nodeTab[i];
-		d->target = xp_str(ctx, "target/@dev");
-		d->device = xp_str(ctx, "@device");
-		d->bus = xp_str(ctx, "target/@bus");
-		d->format = xp_str(ctx, "driver/@type");
-		pool = xp_str(ctx, "source/@pool");
-		vol = xp_str(ctx, "source/@volume");
-		if (pool && vol)
-			d->source = tve_xasprintf("%s/%s", pool, vol);
-		else if (!(d->source = xp_str(ctx, "source/@file")) &&
-			 !(d->source = xp_str(ctx, "source/@dev")))
-			d->source = xp_str(ctx, "source/@name");	/* network disks */
-		free(pool);
-		free(vol);
+			d->target = str(n, "target", "dev");
+			d->device = str(n, "", "device");
+			d->bus = str(n, "target", "bus");
+			d->format = str(n, "driver", "type");
+			pool = str(n, "source", "pool");
+			vol = str(n, "source", "volume");
+			if (pool && vol)
+				d->source = tve_xasprintf("%s/%s", pool, vol);
+			else if (!(d->source = str(n, "source", "file")) &&
+				 !(d->source = str(n, "source", "dev")))
+				d->source = str(n, "source", "name");	/* network disks */
+			free(pool);
+			free(vol);
+		}
 	}
-	ctx->node = save;
-	xmlXPathFreeObject(o);
 }
 
-static void parse_nics(xmlXPathContextPtr ctx, struct tve_guest *g)
+/* Every dom/devices/interface, in document order. */
+static void parse_nics(xmlNodePtr dom, struct tve_guest *g)
 {
-	int n;
-	xmlXPathObjectPtr o = xp_nodes(ctx, "/domain/devices/interface", &n);
-	xmlNodePtr save = ctx->node;
+	for (xmlNodePtr dv = next_named(dom->children, "devices"); dv;
+	     dv = next_named(dv->next, "devices")) {
+		for (xmlNodePtr n = next_named(dv->children, "interface"); n;
+		     n = next_named(n->next, "interface")) {
+			struct tve_nic *nic = tve_guest_add_nic(g);
 
-	for (int i = 0; i < n; i++) {
-		struct tve_nic *nic = tve_guest_add_nic(g);
-
-		ctx->node = o->nodesetval->nodeTab[i];
-		nic->mac = xp_str(ctx, "mac/@address");
-		nic->model = xp_str(ctx, "model/@type");
-		nic->type = xp_str(ctx, "@type");
-		if (!(nic->source = xp_str(ctx, "source/@network")) &&
-		    !(nic->source = xp_str(ctx, "source/@bridge")))
-			nic->source = xp_str(ctx, "source/@dev");	/* direct */
+			nic->mac = str(n, "mac", "address");
+			nic->model = str(n, "model", "type");
+			nic->type = str(n, "", "type");
+			if (!(nic->source = str(n, "source", "network")) &&
+			    !(nic->source = str(n, "source", "bridge")))
+				nic->source = str(n, "source", "dev");	/* direct */
+		}
 	}
-	ctx->node = save;
-	xmlXPathFreeObject(o);
+}
+
+/* The first child of a dom/metadata that is tve's <guest>, or NULL. */
+static xmlNodePtr tve_meta(xmlNodePtr dom)
+{
+	for (xmlNodePtr md = next_named(dom->children, "metadata"); md;
+	     md = next_named(md->next, "metadata"))
+		for (xmlNodePtr c = md->children; c; c = c->next)
+			if (c->type == XML_ELEMENT_NODE && c->ns && c->ns->href &&
+			    xmlStrEqual(c->name, (const xmlChar *)"guest") &&
+			    xmlStrEqual(c->ns->href, (const xmlChar *)TVE_METADATA_NS))
+				return c;
+	return NULL;
 }
 
 int lv_xml_parse_domain(const char *xml, struct tve_guest *g, char **err)
 {
-	struct xdoc x;
+	xmlDocPtr doc;
+	xmlNodePtr dom, meta;
 	char *dtype, *s, *unit;
 	struct lv_meta m = {0};
-	int n;
-	xmlXPathObjectPtr o;
 
-	if (xdoc_open(&x, xml, "domain", err) < 0)
+	if (!(doc = doc_open(xml, "domain", err)))
 		return -1;
-	g->name = xp_str(x.ctx, "/domain/name");
-	g->os_type = xp_str(x.ctx, "/domain/os/type");
-	g->arch = xp_str(x.ctx, "/domain/os/type/@arch");
+	/* Not a <domain>: nothing matches, as with the /domain/... paths */
+	dom = first((xmlNodePtr)doc, "domain", NULL);
+	g->name = str(dom, "name", NULL);
+	g->os_type = str(dom, "os/type", NULL);
+	g->arch = str(dom, "os/type", "arch");
 
-	if (!(s = xp_str(x.ctx, "/domain/vcpu/@current")))
-		s = xp_str(x.ctx, "/domain/vcpu");
+	if (!(s = str(dom, "vcpu", "current")))
+		s = str(dom, "vcpu", NULL);
 	g->vcpus = s ? (unsigned)strtoul(s, NULL, 10) : 1;
 	free(s);
 
-	s = xp_str(x.ctx, "/domain/memory");
-	unit = xp_str(x.ctx, "/domain/memory/@unit");
+	s = str(dom, "memory", NULL);
+	unit = str(dom, "memory", "unit");
 	g->mem_max_kib = to_kib(s, unit);
 	free(s);
 	free(unit);
-	s = xp_str(x.ctx, "/domain/currentMemory");
-	unit = xp_str(x.ctx, "/domain/currentMemory/@unit");
+	s = str(dom, "currentMemory", NULL);
+	unit = str(dom, "currentMemory", "unit");
 	g->mem_kib = s ? to_kib(s, unit) : g->mem_max_kib;
 	free(s);
 	free(unit);
 
-	o = xp_nodes(x.ctx, "/domain/metadata/*[local-name()='guest' and "
-			    "namespace-uri()='" TVE_METADATA_NS "']", &n);
-	if (n > 0) {
-		x.ctx->node = o->nodesetval->nodeTab[0];
-		parse_meta_here(x.ctx, &m);
-		x.ctx->node = xmlDocGetRootElement(x.doc);
-	}
-	xmlXPathFreeObject(o);
+	if (dom && (meta = tve_meta(dom)))
+		parse_meta_here(meta, &m);
 	g->vmid = m.vmid;
 	g->tags = m.tags;
 	g->notes = m.notes;
@@ -297,7 +353,7 @@ int lv_xml_parse_domain(const char *xml, struct tve_guest *g, char **err)
 
 	/* Containers: libvirt LXC, or an "exe" OS; the test driver cannot
 	 * say either on its own, so tve metadata may. */
-	dtype = xp_str(x.ctx, "/domain/@type");
+	dtype = str(dom, "", "type");
 	g->type = TVE_GUEST_VM;
 	if ((dtype && strcmp(dtype, "lxc") == 0) ||
 	    (g->os_type && strcmp(g->os_type, "exe") == 0) ||
@@ -306,62 +362,61 @@ int lv_xml_parse_domain(const char *xml, struct tve_guest *g, char **err)
 	free(dtype);
 	lv_meta_clear(&m);
 
-	parse_disks(x.ctx, g);
-	parse_nics(x.ctx, g);
-	xdoc_close(&x);
+	if (dom) {
+		parse_disks(dom, g);
+		parse_nics(dom, g);
+	}
+	xmlFreeDoc(doc);
 	return 0;
 }
 
+/* The other parsers: absolute paths start at the document node. */
 int lv_xml_parse_pool(const char *xml, char **type, char **path, char **err)
 {
-	struct xdoc x;
+	xmlDocPtr doc;
 
-	if (xdoc_open(&x, xml, "pool", err) < 0)
+	if (!(doc = doc_open(xml, "pool", err)))
 		return -1;
-	*type = xp_str(x.ctx, "/pool/@type");
-	*path = xp_str(x.ctx, "/pool/target/path");
-	xdoc_close(&x);
+	*type = str((xmlNodePtr)doc, "pool", "type");
+	*path = str((xmlNodePtr)doc, "pool/target/path", NULL);
+	xmlFreeDoc(doc);
 	return 0;
 }
 
 int lv_xml_parse_volume(const char *xml, char **path, char **format, char **err)
 {
-	struct xdoc x;
+	xmlDocPtr doc;
 
-	if (xdoc_open(&x, xml, "volume", err) < 0)
+	if (!(doc = doc_open(xml, "volume", err)))
 		return -1;
-	*path = xp_str(x.ctx, "/volume/target/path");
-	*format = xp_str(x.ctx, "/volume/target/format/@type");
-	xdoc_close(&x);
+	*path = str((xmlNodePtr)doc, "volume/target/path", NULL);
+	*format = str((xmlNodePtr)doc, "volume/target/format", "type");
+	xmlFreeDoc(doc);
 	return 0;
 }
 
 int lv_xml_parse_network(const char *xml, char **bridge, char **forward, char **err)
 {
-	struct xdoc x;
-	int n;
-	xmlXPathObjectPtr o;
+	xmlDocPtr doc;
 
-	if (xdoc_open(&x, xml, "network", err) < 0)
+	if (!(doc = doc_open(xml, "network", err)))
 		return -1;
-	*bridge = xp_str(x.ctx, "/network/bridge/@name");
-	*forward = xp_str(x.ctx, "/network/forward/@mode");
-	o = xp_nodes(x.ctx, "/network/forward", &n);
-	if (n > 0 && !*forward)
+	*bridge = str((xmlNodePtr)doc, "network/bridge", "name");
+	*forward = str((xmlNodePtr)doc, "network/forward", "mode");
+	if (!*forward && first((xmlNodePtr)doc, "network/forward", NULL))
 		*forward = tve_xstrdup("nat");	/* libvirt's default mode */
-	xmlXPathFreeObject(o);
-	xdoc_close(&x);
+	xmlFreeDoc(doc);
 	return 0;
 }
 
 char *lv_xml_caps_cpu_model(const char *xml)
 {
-	struct xdoc x;
+	xmlDocPtr doc;
 	char *model;
 
-	if (xdoc_open(&x, xml, "capabilities", NULL) < 0)
+	if (!(doc = doc_open(xml, "capabilities", NULL)))
 		return NULL;
-	model = xp_str(x.ctx, "/capabilities/host/cpu/model");
-	xdoc_close(&x);
+	model = str((xmlNodePtr)doc, "capabilities/host/cpu/model", NULL);
+	xmlFreeDoc(doc);
 	return model;
 }

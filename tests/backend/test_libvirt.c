@@ -825,6 +825,157 @@ static void test_xml_domain(void **state)
 	tve_guest_clear(&g);
 }
 
+/* Devices of every kind tve tells apart, in libvirt's indented layout. */
+static const char kvm_xml[] =
+	"<domain type='kvm'>\n  <name>vm7</name>\n"
+	"  <metadata>\n    <other:guest xmlns:other='urn:other'><vmid>5</vmid></other:guest>\n"
+	"    <tve:guest xmlns:tve='urn:tve:guest:1'>\n      <vmid>107</vmid>\n"
+	"      <tags>web;prod</tags>\n      <notes>two\nlines</notes>\n    </tve:guest>\n"
+	"  </metadata>\n"
+	"  <memory unit='GiB'>4</memory>\n  <currentMemory unit='MiB'>3072</currentMemory>\n"
+	"  <vcpu placement='static' current='2'>4</vcpu>\n"
+	"  <os>\n    <type arch='aarch64' machine='virt'>hvm</type>\n  </os>\n"
+	"  <devices>\n"
+	"    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n"
+	"      <source file='/var/lib/libvirt/images/vm7.qcow2'/>\n"
+	"      <target dev='vda' bus='virtio'/>\n    </disk>\n"
+	"    <disk type='block' device='disk'>\n      <driver name='qemu' type='raw'/>\n"
+	"      <source dev='/dev/vg0/vm7-data'/>\n      <target dev='sda' bus='scsi'/>\n    </disk>\n"
+	"    <disk type='volume' device='disk'>\n      <source pool='local' volume='vm7-b.img'/>\n"
+	"      <target dev='vdb' bus='virtio'/>\n    </disk>\n"
+	"    <disk type='file' device='cdrom'>\n      <target dev='sdc' bus='sata'/>\n"
+	"      <readonly/>\n    </disk>\n"
+	"    <interface type='network'>\n      <mac address='52:54:00:00:07:01'/>\n"
+	"      <source network='default'/>\n      <model type='virtio'/>\n    </interface>\n"
+	"    <interface type='bridge'>\n      <mac address='52:54:00:00:07:02'/>\n"
+	"      <source bridge='br0'/>\n      <model type='e1000'/>\n    </interface>\n"
+	"    <interface type='user'>\n      <mac address='52:54:00:00:07:03'/>\n    </interface>\n"
+	"    <interface type='direct'>\n      <source dev='eth1' mode='vepa'/>\n    </interface>\n"
+	"  </devices>\n</domain>\n";
+
+static void test_xml_devices(void **state)
+{
+	struct tve_guest g = {0};
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(lv_xml_parse_domain(kvm_xml, &g, &err), 0);
+	assert_string_equal(g.name, "vm7");
+	assert_int_equal(g.type, TVE_GUEST_VM);
+	assert_int_equal(g.vmid, 107);	/* the tve namespace's, not urn:other's */
+	assert_string_equal(g.tags, "web;prod");
+	assert_string_equal(g.notes, "two\nlines");
+	assert_string_equal(g.os_type, "hvm");
+	assert_string_equal(g.arch, "aarch64");
+	assert_int_equal(g.vcpus, 2);	/* current, not the maximum */
+	assert_int_equal(g.mem_max_kib, 4194304);
+	assert_int_equal(g.mem_kib, 3145728);
+
+	assert_int_equal(g.n_disks, 4);
+	assert_string_equal(g.disks[0].target, "vda");
+	assert_string_equal(g.disks[0].device, "disk");
+	assert_string_equal(g.disks[0].bus, "virtio");
+	assert_string_equal(g.disks[0].format, "qcow2");
+	assert_string_equal(g.disks[0].source, "/var/lib/libvirt/images/vm7.qcow2");
+	assert_string_equal(g.disks[1].source, "/dev/vg0/vm7-data");
+	assert_string_equal(g.disks[1].format, "raw");
+	assert_string_equal(g.disks[1].bus, "scsi");
+	assert_string_equal(g.disks[2].source, "local/vm7-b.img");
+	assert_null(g.disks[2].format);
+	assert_string_equal(g.disks[3].device, "cdrom");
+	assert_string_equal(g.disks[3].target, "sdc");
+	assert_null(g.disks[3].source);
+
+	assert_int_equal(g.n_nics, 4);
+	assert_string_equal(g.nics[0].type, "network");
+	assert_string_equal(g.nics[0].source, "default");
+	assert_string_equal(g.nics[0].mac, "52:54:00:00:07:01");
+	assert_string_equal(g.nics[0].model, "virtio");
+	assert_string_equal(g.nics[1].type, "bridge");
+	assert_string_equal(g.nics[1].source, "br0");
+	assert_string_equal(g.nics[1].model, "e1000");
+	assert_string_equal(g.nics[2].type, "user");
+	assert_null(g.nics[2].source);
+	assert_null(g.nics[2].model);
+	assert_string_equal(g.nics[3].type, "direct");
+	assert_string_equal(g.nics[3].source, "eth1");
+	assert_null(g.nics[3].mac);
+	tve_guest_clear(&g);
+}
+
+/* What makes a container, one rule at a time; and the defaults. */
+static void test_xml_guest_type(void **state)
+{
+	static const struct {
+		const char *xml;
+		enum tve_guest_type type;
+	} c[] = {
+		{"<domain type='lxc'><os><type>hvm</type></os></domain>", TVE_GUEST_CT},
+		{"<domain type='test'><os><type>exe</type></os></domain>", TVE_GUEST_CT},
+		{"<domain type='test'><metadata><tve:guest xmlns:tve='urn:tve:guest:1'>"
+		 "<tve:type>CT</tve:type></tve:guest></metadata></domain>", TVE_GUEST_CT},
+		{"<domain type='test'><metadata><x:guest xmlns:x='urn:other'>"
+		 "<type>ct</type></x:guest></metadata></domain>", TVE_GUEST_VM},
+		{"<domain type='kvm'><os><type>hvm</type></os></domain>", TVE_GUEST_VM},
+	};
+	struct tve_guest g;
+	char *err = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(&g, 0, sizeof(g));
+		assert_int_equal(lv_xml_parse_domain(c[i].xml, &g, &err), 0);
+		assert_int_equal(g.type, c[i].type);
+		assert_int_equal(g.vcpus, 1);	/* no <vcpu> */
+		assert_int_equal(g.vmid, 0);
+		assert_int_equal(g.n_disks, 0);
+		tve_guest_clear(&g);
+	}
+	/* Not a <domain>: parsed, but nothing in it counts. */
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(lv_xml_parse_domain("<pool><name>p</name></pool>", &g, &err), 0);
+	assert_null(g.name);
+	tve_guest_clear(&g);
+}
+
+static void test_xml_pool_network(void **state)
+{
+	char *a = NULL, *b = NULL, *err = NULL;
+
+	(void)state;
+	assert_int_equal(lv_xml_parse_pool("<pool type='logical'><name>vg</name>"
+					   "<target><path>/dev/vg</path></target></pool>",
+					   &a, &b, &err), 0);
+	assert_string_equal(a, "logical");
+	assert_string_equal(b, "/dev/vg");
+	free(a);
+	free(b);
+	assert_int_equal(lv_xml_parse_volume("<volume><name>v</name><target><path>/p/v</path>"
+					     "<format type='qcow2'/></target></volume>",
+					     &a, &b, &err), 0);
+	assert_string_equal(a, "/p/v");
+	assert_string_equal(b, "qcow2");
+	free(a);
+	free(b);
+	/* <forward> without a mode is NAT; no <forward> is isolated. */
+	assert_int_equal(lv_xml_parse_network("<network><bridge name='virbr1'/><forward/></network>",
+					      &a, &b, &err), 0);
+	assert_string_equal(a, "virbr1");
+	assert_string_equal(b, "nat");
+	free(a);
+	free(b);
+	assert_int_equal(lv_xml_parse_network("<network><bridge name='virbr2'/></network>",
+					      &a, &b, &err), 0);
+	assert_null(b);
+	free(a);
+	assert_int_equal(lv_xml_parse_network("<network", &a, &b, &err), -1);
+	free(err);
+	a = lv_xml_caps_cpu_model("<capabilities><host><cpu><arch>x86_64</arch>"
+				  "<model>Skylake-Client</model></cpu></host></capabilities>");
+	assert_string_equal(a, "Skylake-Client");
+	free(a);
+}
+
 static void test_xml_meta_roundtrip(void **state)
 {
 	struct lv_meta m = {.vmid = 321, .type = "ct", .tags = "a;b", .notes = "x & <y>"};
@@ -871,6 +1022,9 @@ int main(void)
 		cmocka_unit_test(test_events_restart),
 		cmocka_unit_test(test_demo_datacenter),
 		cmocka_unit_test(test_xml_domain),
+		cmocka_unit_test(test_xml_devices),
+		cmocka_unit_test(test_xml_guest_type),
+		cmocka_unit_test(test_xml_pool_network),
 		cmocka_unit_test(test_xml_meta_roundtrip),
 	};
 
