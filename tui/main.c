@@ -149,13 +149,14 @@ int main(int argc, char **argv)
 			rc = 0;
 			goto cleanup;
 		default:
-			usage(stderr);
+			/* getopt has said what is wrong. */
+			fputs("Try 'tve --help' for more information.\n", stderr);
 			goto cleanup;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "tve: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
+		fprintf(stderr, "tve: unexpected argument '%s'\n"
+			"Try 'tve --help' for more information.\n", argv[optind]);
 		goto cleanup;
 	}
 
