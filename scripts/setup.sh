@@ -1,6 +1,7 @@
 #!/bin/bash
 # Installs what tve needs on Debian 12 (as root), then builds it in place.
 # Safe to run again: it installs only what is missing and rebuilds.
+# --deps-only: install the packages, do not build.
 set -e
 cd "$(dirname "$0")/.."
 
@@ -25,6 +26,8 @@ if [ -n "$missing" ]; then
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends $missing
 fi
+
+[ "${1:-}" = --deps-only ] && exit 0
 
 if [ ! -x configure ] || [ configure.ac -nt configure ]; then
 	./autogen.sh
