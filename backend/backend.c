@@ -22,6 +22,11 @@
 #define BACKOFF_MAX_MS 30000
 /* Event-driven refreshes are coalesced: at most one per this interval. */
 #define EVENT_GAP_MS 200
+/* Keepalive only starts once a connection is open: opening one to a daemon
+ * or peer that accepts but never answers blocks forever, so the worker
+ * gives up waiting after this long (the attempt goes on in the background
+ * and is closed if it ever succeeds). */
+#define OPEN_TIMEOUT_MS 30000
 
 /* ---- waking the UI ---- */
 
@@ -215,6 +220,109 @@ static void wait_until(struct tve_node *n, uint64_t deadline)
 	pthread_cond_timedwait(&n->cond, &n->lock, &ts);
 }
 
+/* An open attempt running on a thread of its own.  Shared by the worker
+ * and that thread under node->lock; whoever comes last frees it. */
+struct opener {
+	struct tve_node *n;
+	const struct tve_driver_ops *drv;
+	char *uri;
+	bool done;		/* the open returned: h and err are set */
+	bool abandoned;		/* the worker stopped waiting */
+	void *h;
+	char *err;
+};
+
+static void backend_thread_done(struct tve_backend *b)
+{
+	pthread_mutex_lock(&b->lock);
+	b->task_threads--;
+	pthread_cond_broadcast(&b->tasks_done);
+	pthread_mutex_unlock(&b->lock);
+}
+
+static void *opener_main(void *opaque)
+{
+	struct opener *o = opaque;
+	struct tve_node *n = o->n;
+	struct tve_backend *b = n->b;
+	char *err = NULL;
+	void *h = o->drv->open(n, o->uri, &err);
+	bool abandoned;
+
+	pthread_mutex_lock(&n->lock);
+	abandoned = o->abandoned;
+	if (!abandoned) {
+		o->h = h;
+		o->err = err;
+		o->done = true;
+		pthread_cond_broadcast(&n->cond);
+	}
+	pthread_mutex_unlock(&n->lock);
+	if (abandoned) {
+		/* Too late: nobody wants this connection any more.  Closing
+		 * it before the count drops keeps its callbacks from reaching
+		 * a freed node. */
+		if (h)
+			o->drv->close(h);
+		free(err);
+		free(o->uri);
+		free(o);
+	}
+	backend_thread_done(b);	/* counted like a task: tve_backend_free waits */
+	return NULL;
+}
+
+/* drv->open, but the worker waits at most OPEN_TIMEOUT_MS and no longer
+ * than until it is asked to stop. */
+static void *open_bounded(struct tve_node *n, char **err)
+{
+	struct tve_backend *b = n->b;
+	struct opener *o = tve_xcalloc(1, sizeof(*o));
+	pthread_attr_t attr;
+	pthread_t t;
+	void *h = NULL;
+	int rc;
+
+	o->n = n;
+	o->drv = n->drv;
+	o->uri = tve_xstrdup(n->uri);
+	pthread_mutex_lock(&b->lock);
+	b->task_threads++;
+	pthread_mutex_unlock(&b->lock);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&t, &attr, opener_main, o);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		backend_thread_done(b);
+		free(o->uri);
+		free(o);
+		return n->drv->open(n, n->uri, err);
+	}
+
+	pthread_mutex_lock(&n->lock);
+	uint64_t deadline = tve_now_ms() + OPEN_TIMEOUT_MS;
+	while (!o->done && !n->stop && tve_now_ms() < deadline)
+		wait_until(n, deadline);
+	if (o->done) {
+		h = o->h;
+		if (err)
+			*err = o->err;
+		else
+			free(o->err);
+		free(o->uri);
+		free(o);
+	} else {
+		o->abandoned = true;
+		if (n->stop)
+			tve_set_err(err, "stopped while connecting");
+		else
+			tve_set_err(err, "no answer from %s within %d s", n->uri, OPEN_TIMEOUT_MS / 1000);
+	}
+	pthread_mutex_unlock(&n->lock);
+	return h;
+}
+
 /* Connects, retrying with backoff.  Returns false when asked to stop.
  * The first connection shows CONNECTING; a reconnection keeps showing
  * OFFLINE with the reason until it succeeds. */
@@ -228,7 +336,7 @@ static bool connect_node(struct tve_node *n, bool first)
 
 		if (first)
 			publish_state(n, TVE_NODE_CONNECTING, NULL);
-		h = n->drv->open(n, n->uri, &err);
+		h = open_bounded(n, &err);
 		if (h) {
 			struct conn *c = tve_xcalloc(1, sizeof(*c));
 
@@ -242,6 +350,13 @@ static bool connect_node(struct tve_node *n, bool first)
 			pthread_mutex_unlock(&n->lock);
 			free(err);
 			return true;
+		}
+		pthread_mutex_lock(&n->lock);
+		bool stopping = n->stop;
+		pthread_mutex_unlock(&n->lock);
+		if (stopping) {
+			free(err);
+			return false;
 		}
 		publish_state(n, TVE_NODE_OFFLINE, err ? err : "cannot connect");
 		free(err);
@@ -270,10 +385,70 @@ static void disconnect_node(struct tve_node *n, const char *reason)
 
 	n->conn = NULL;
 	n->lost = false;
+	free(n->lost_reason);
+	n->lost_reason = NULL;
+	n->failed_parts = 0;
+	free(n->part_error);
+	n->part_error = NULL;
 	if (c)
 		conn_put_locked(n, c);
 	pthread_mutex_unlock(&n->lock);
 	publish_state(n, TVE_NODE_OFFLINE, reason);
+}
+
+/* Records the outcome of refreshing part (one tve_refresh_what bit). */
+static void part_result(struct tve_node *n, unsigned part, char *err)
+{
+	if (!err) {
+		n->failed_parts &= ~part;
+	} else {
+		n->failed_parts |= part;
+		free(n->part_error);
+		n->part_error = err;
+		return;
+	}
+	if (!n->failed_parts) {
+		free(n->part_error);
+		n->part_error = NULL;
+	}
+}
+
+/* One refresh of the parts in what into s.  GUESTS (with IO) come in one
+ * driver call; FACTS, POOLS and NETWORKS each in a call of their own, so
+ * that one failing part (a broken storage pool, a daemon without a network
+ * driver, facts it cannot read) keeps the node online: that part keeps
+ * its previous data (*failed gets its bit) and the snapshot says why.
+ * Only a failing GUESTS part, the node's core and the first thing a dead
+ * connection breaks, fails the refresh: -1 with *err. */
+static int refresh_parts(struct tve_node *n, struct conn *c, struct tve_snapshot *s,
+			 unsigned what, unsigned *failed, char **err)
+{
+	static const unsigned side[] = {
+		TVE_REFRESH_FACTS, TVE_REFRESH_POOLS, TVE_REFRESH_NETWORKS,
+	};
+	unsigned core = what & (TVE_REFRESH_GUESTS | TVE_REFRESH_IO);
+
+	*failed = 0;
+	if (core && c->drv->refresh(c->h, s, core, err) < 0)
+		return -1;
+	for (size_t i = 0; i < TVE_ARRAY_SIZE(side); i++) {
+		struct tve_snapshot *t;
+		char *perr = NULL;
+
+		if (!(what & side[i]))
+			continue;
+		t = tve_snapshot_new(n->name, n->uri);
+		if (c->drv->refresh(c->h, t, side[i], &perr) < 0) {
+			*failed |= side[i];
+			part_result(n, side[i], perr ? perr : tve_xstrdup("refresh failed"));
+		} else {
+			copy_parts(s, t, TVE_REFRESH_ALL & ~side[i]);
+			part_result(n, side[i], NULL);
+			free(perr);
+		}
+		tve_snapshot_unref(t);
+	}
+	return 0;
 }
 
 static void *worker_main(void *opaque)
@@ -320,17 +495,20 @@ static void *worker_main(void *opaque)
 				pthread_mutex_unlock(&n->lock);
 				goto out;
 			}
-			if (n->lost) {
-				lost = n->lost_reason;
-				n->lost_reason = NULL;
-				pthread_mutex_unlock(&n->lock);
-				disconnect_node(n, lost ? lost : "connection lost");
-				free(lost);
-				break;
-			}
 			uint64_t now = tve_now_ms();
 			what = n->pending;
 			n->pending = 0;
+			if (n->lost) {
+				/* The close callback says "gone", but it may come from
+				 * an older connection still held by a task: a refresh
+				 * of the guests on the current one decides (a closed
+				 * libvirt connection fails at once). */
+				lost = n->lost_reason ? n->lost_reason
+						      : tve_xstrdup("connection lost");
+				n->lost_reason = NULL;
+				n->lost = false;
+				what |= TVE_REFRESH_GUESTS;
+			}
 			if (now >= last_guests + guest_ms)
 				what |= TVE_REFRESH_GUESTS;
 			if (now >= last_io + io_ms)
@@ -344,17 +522,36 @@ static void *worker_main(void *opaque)
 			struct tve_snapshot *prev = tve_node_latest(n);
 			struct tve_snapshot *s = tve_snapshot_new(n->name, n->uri);
 			char *err = NULL;
-			int rc = c->drv->refresh(c->h, s, what, &err);
+			unsigned failed = 0;
+			int rc = refresh_parts(n, c, s, what, &failed, &err);
 
 			tve_node_conn_put(n, c);
 			if (rc < 0) {
 				tve_snapshot_unref(s);
 				tve_snapshot_unref(prev);
+				/* Said by the close callback, that is the clearer reason. */
+				if (lost) {
+					char *both = tve_xasprintf("%s (%s)", lost,
+								   err ? err : "refresh failed");
+
+					free(err);
+					err = both;
+				}
 				disconnect_node(n, err ? err : "refresh failed");
 				free(err);
+				free(lost);
 				break;
 			}
-			copy_parts(s, prev, what);
+			/* The connection answered: a lost signal was stale (the close
+			 * callback of a connection dropped earlier and still held by a
+			 * task), not about this one. */
+			free(lost);
+			lost = NULL;
+			/* Parts that failed keep their previous data (and are
+			 * tried again on their usual schedule, not at once). */
+			if (n->failed_parts)
+				s->error = tve_xstrdup(n->part_error);
+			copy_parts(s, prev, what & ~failed);
 			tve_snapshot_sort(s);
 			s->state = TVE_NODE_ONLINE;
 			s->updated = time(NULL);
@@ -508,6 +705,7 @@ void tve_backend_free(struct tve_backend **bp)
 
 		tve_snapshot_unref(n->snap);
 		free(n->lost_reason);
+		free(n->part_error);
 		free(n->name);
 		free(n->uri);
 		pthread_mutex_destroy(&n->lock);

@@ -34,6 +34,11 @@ struct tve_node {
 	uint64_t generation;
 	unsigned long refreshes;
 	unsigned long closed_calls;	/* calls made by connections since closed */
+
+	/* Worker-only: parts (tve_refresh_what bits) whose last refresh
+	 * failed on a live connection, and the first such error. */
+	unsigned failed_parts;
+	char *part_error;
 };
 
 struct tve_backend {

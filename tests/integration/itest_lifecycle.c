@@ -8,10 +8,13 @@
  *   TVE_TEST_SERIAL_LOG   the guest's serial log file (required)
  *   TVE_TEST_KILL_CMD     shell command that kills the host's libvirtd
  *   TVE_TEST_RESTART_CMD  shell command that starts it again
+ *   TVE_TEST_FREEZE_CMD   shell command that stops (SIGSTOP) the host's libvirtd
+ *   TVE_TEST_THAW_CMD     shell command that lets it run again (SIGCONT)
  *   TVE_TEST_STATE_DIR    where the task store lives (default: a temp dir)
  * The tests run in order and build on each other (one guest, one backend).
  * Checks go through the public backend API and, to be sure, libvirt itself. */
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,6 +39,9 @@ static struct {
 	const char *serial_log;
 	const char *kill_cmd;
 	const char *restart_cmd;
+	const char *freeze_cmd;
+	const char *thaw_cmd;
+	bool frozen;
 	char state_dir[256];
 	struct tve_config cfg;
 	struct tve_backend *b;
@@ -259,6 +265,8 @@ static int group_setup(void **state)
 	T.node = getenv("TVE_TEST_NODE") ? getenv("TVE_TEST_NODE") : "h1";
 	T.kill_cmd = getenv("TVE_TEST_KILL_CMD");
 	T.restart_cmd = getenv("TVE_TEST_RESTART_CMD");
+	T.freeze_cmd = getenv("TVE_TEST_FREEZE_CMD");
+	T.thaw_cmd = getenv("TVE_TEST_THAW_CMD");
 	if (!T.uri || !T.serial_log) {
 		fprintf(stderr, "itest_lifecycle: run it through tests/integration/test_lifecycle.sh "
 				"(TVE_TEST_URI and TVE_TEST_SERIAL_LOG must be set)\n");
@@ -275,6 +283,8 @@ static int group_setup(void **state)
 	}
 	tve_config_init(&T.cfg);
 	T.cfg.refresh_s = 0.5;
+	T.cfg.shutdown_timeout_s = 3;
+	T.cfg.shutdown_force = false;
 	free(T.cfg.state_dir);
 	T.cfg.state_dir = strdup(T.state_dir);
 	tve_config_add_node(&T.cfg, T.node, T.uri);
@@ -295,6 +305,8 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
+	if (T.frozen && T.thaw_cmd)
+		(void)!system(T.thaw_cmd);
 	if (T.b) {
 		long long t0 = now_ms();
 
@@ -605,6 +617,118 @@ static void daemon_restarted(void **state)
 	assert_int_equal(libvirt_state(), VIR_DOMAIN_SHUTOFF);
 }
 
+/* A guest that ignores ACPI (no OS: SeaBIOS only) keeps a shutdown task
+ * waiting for its timeout; meanwhile other actions on the same node run
+ * at once, and the node keeps refreshing. */
+static void shutdown_timeout_does_not_block(void **state)
+{
+	struct tve_taskstore *ts;
+	char *sd_id = NULL, *err = NULL, *error = NULL;
+	struct tve_task_info info;
+	long long t0, deadline;
+	unsigned long r0;
+
+	(void)state;
+	NEED_GUEST();
+	ts = tve_backend_tasks(T.b);
+	assert_int_equal(run_action(TVE_ACT_START, 30000, NULL), TVE_TASK_OK);
+	assert_true(wait_guest_state(TVE_STATE_RUNNING, 10000));
+	/* The configured timeout (3 s in group_setup's config) */
+	if (tve_backend_guest_action(T.b, 0, T.uuid, TVE_ACT_SHUTDOWN, &sd_id, &err) < 0)
+		fail_msg("shutdown: %s", err);
+	usleep(300 * 1000);
+	assert_int_equal(tve_taskstore_info(ts, sd_id, &info), 0);
+	assert_int_equal(info.status, TVE_TASK_RUNNING);
+	tve_task_info_free(&info);
+	/* Pause and resume run while the shutdown waits. */
+	t0 = now_ms();
+	r0 = tve_backend_refresh_count(T.b, 0);
+	assert_int_equal(run_action(TVE_ACT_PAUSE, 5000, NULL), TVE_TASK_OK);
+	assert_int_equal(run_action(TVE_ACT_RESUME, 5000, NULL), TVE_TASK_OK);
+	diag("pause + resume during the shutdown wait: %lld ms", now_ms() - t0);
+	assert_true(now_ms() - t0 < 2500);
+	assert_int_equal(tve_taskstore_info(ts, sd_id, &info), 0);
+	assert_int_equal(info.status, TVE_TASK_RUNNING);
+	tve_task_info_free(&info);
+	/* The node keeps refreshing meanwhile (event refreshes are coalesced,
+	 * so give it the refresh interval). */
+	deadline = now_ms() + 3000;
+	while (tve_backend_refresh_count(T.b, 0) <= r0 && now_ms() < deadline)
+		usleep(20 * 1000);
+	assert_true(tve_backend_refresh_count(T.b, 0) > r0);
+	/* The shutdown then times out (no force) with a clear message. */
+	deadline = now_ms() + 15000;
+	for (;;) {
+		assert_int_equal(tve_taskstore_info(ts, sd_id, &info), 0);
+		if (info.status != TVE_TASK_RUNNING)
+			break;
+		tve_task_info_free(&info);
+		if (now_ms() > deadline)
+			fail_msg("shutdown task did not end");
+		wait_wake(100);
+	}
+	assert_int_equal(info.status, TVE_TASK_ERROR);
+	check_readable(info.error);
+	diag("shutdown ignored: \"%s\"", info.error);
+	assert_non_null(strstr(info.error, "timed out"));
+	tve_task_info_free(&info);
+	free(sd_id);
+	assert_int_equal(run_action(TVE_ACT_STOP, 20000, &error), TVE_TASK_OK);
+	free(error);
+	assert_true(wait_guest_state(TVE_STATE_STOPPED, 10000));
+}
+
+static void *free_backend(void *arg)
+{
+	(void)arg;
+	tve_backend_free(&T.b);
+	return NULL;
+}
+
+/* A daemon that stops answering (frozen, or a peer behind a dead link):
+ * keepalive takes the node offline within seconds, a reconnection attempt
+ * that hangs does not hold the worker, and tve_backend_free still returns
+ * (it must not wait forever for a worker stuck in virConnectOpen). */
+static void daemon_frozen(void **state)
+{
+	long long t0;
+	struct tve_snapshot *s;
+	pthread_t th;
+	struct timespec ts;
+	int rc;
+
+	(void)state;
+	NEED_GUEST();
+	assert_true(wait_snap(pred_online_with_guest, NULL, 20000, "waiting for ONLINE"));
+	assert_int_equal(run_cmd("TVE_TEST_FREEZE_CMD", T.freeze_cmd), 0);
+	T.frozen = true;
+	t0 = now_ms();
+	assert_true(wait_snap(pred_offline, NULL, 15000, "waiting for OFFLINE (keepalive)"));
+	s = tve_backend_snapshot(T.b, 0);
+	diag("frozen daemon: node offline after %lld ms: %s", now_ms() - t0, s->error);
+	tve_snapshot_unref(s);
+	/* Let a reconnection attempt start and hang on the frozen daemon
+	 * (a manual refresh asks for one at once). */
+	tve_backend_refresh(T.b, 0);
+	sleep(2);
+	s = tve_backend_snapshot(T.b, 0);
+	assert_int_not_equal(s->state, TVE_NODE_ONLINE);
+	tve_snapshot_unref(s);
+	t0 = now_ms();
+	assert_int_equal(pthread_create(&th, NULL, free_backend, NULL), 0);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 15;
+	rc = pthread_timedjoin_np(th, NULL, &ts);
+	if (rc != 0) {
+		pthread_detach(th);
+		fail_msg("tve_backend_free did not return within 15 s (a worker is stuck)");
+	}
+	diag("tve_backend_free with the daemon frozen took %lld ms", now_ms() - t0);
+	assert_null(T.b);
+	run_cmd("TVE_TEST_THAW_CMD", T.thaw_cmd);
+	T.frozen = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -618,6 +742,8 @@ int main(void)
 		cmocka_unit_test(task_list),
 		cmocka_unit_test(daemon_killed),
 		cmocka_unit_test(daemon_restarted),
+		cmocka_unit_test(shutdown_timeout_does_not_block),
+		cmocka_unit_test(daemon_frozen),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -14,6 +14,7 @@ source "$src/tests/harness/guest.sh"
 
 tmp=$(mktemp -d /tmp/tve-lifecycle.XXXXXX)
 cleanup() {
+	[ -n "${H1:-}" ] && kill -CONT $(testhost_pids "$H1" libvirtd) 2>/dev/null
 	testhost_stop_all >/dev/null 2>&1
 	rm -rf "$tmp"
 }
@@ -37,6 +38,9 @@ export TVE_TEST_SERIAL_LOG=$TESTGUEST_LOG
 export TVE_TEST_STATE_DIR=$tmp/state
 export TVE_TEST_KILL_CMD="bash '$src/tests/harness/testhost.sh' kill-daemon h1 '$H1'"
 export TVE_TEST_RESTART_CMD="bash '$src/tests/harness/testhost.sh' restart-daemon h1 '$H1'"
+# Freezing (SIGSTOP) the daemon: it keeps its socket but answers nothing.
+export TVE_TEST_FREEZE_CMD="kill -STOP \$(bash '$src/tests/harness/testhost.sh' pids '$H1' libvirtd)"
+export TVE_TEST_THAW_CMD="kill -CONT \$(bash '$src/tests/harness/testhost.sh' pids '$H1' libvirtd)"
 export CMOCKA_MESSAGE_OUTPUT=${CMOCKA_MESSAGE_OUTPUT:-TAP}
 mkdir -p "$TVE_TEST_STATE_DIR"
 echo "# host h1: $TESTHOST_URI (domain type $TESTHOST_DOMAIN_TYPE)"
