@@ -57,6 +57,11 @@ struct tve_backend {
 };
 
 /* backend.c */
+/* Wakes the UI (the wake fd becomes readable). */
+void tve_backend_wake(struct tve_backend *b);
+
+/* backend_node.c */
+void *tve_node_worker_main(void *opaque);
 struct tve_snapshot *tve_node_latest(struct tve_node *n);
 /* A reference to the node's live connection, or NULL when offline. */
 struct conn *tve_node_conn_get(struct tve_node *n);

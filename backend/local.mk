@@ -5,7 +5,7 @@ libtvebackend_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVIRT_CFLAGS) $(LIBXML_CFLAGS) \
 libtvebackend_a_SOURCES = \
 	backend/util.c backend/util.h \
 	backend/backend.c backend/backend.h backend/backend_priv.h \
-	backend/backend_task.c \
+	backend/backend_task.c backend/backend_node.c \
 	backend/driver.h \
 	backend/model.c backend/model.h \
 	backend/task.c backend/task.h backend/task_priv.h \
