@@ -264,17 +264,53 @@ static void quiet_xml(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
+/* Opens run on worker threads while curses owns the terminal, so nothing
+ * may prompt there: credentials are refused (the node goes offline with
+ * libvirt's reason), and no polkit agent is started (no VIR_CRED_EXTERNAL). */
+static int refuse_credentials(virConnectCredentialPtr cred, unsigned int ncred, void *opaque)
+{
+	(void)cred;
+	(void)ncred;
+	(void)opaque;
+	return -1;
+}
+
+static int cred_types[] = {
+	VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_ECHOPROMPT,
+	VIR_CRED_NOECHOPROMPT, VIR_CRED_REALM,
+};
+
+static virConnectAuth no_prompt_auth = {
+	cred_types, sizeof(cred_types) / sizeof(cred_types[0]), refuse_credentials, NULL,
+};
+
+/* The ssh transport runs the ssh program, which would ask for passwords
+ * and host keys on the terminal: no_tty=1 makes it run in batch mode. */
+static char *noninteractive_uri(const char *uri)
+{
+	const char *scheme_end = strstr(uri, "://");
+	const char *plus = strchr(uri, '+');
+
+	if (!scheme_end || !plus || plus > scheme_end || strncmp(plus, "+ssh://", 7) != 0 ||
+	    strstr(uri, "no_tty="))
+		return tve_xstrdup(uri);
+	return tve_xasprintf("%s%sno_tty=1", uri, strchr(uri, '?') ? "&" : "?");
+}
+
 static void *lv_open(struct tve_node *node, const char *uri, char **err)
 {
 	struct lv_handle *h;
 	virConnectPtr conn;
+	char *open_uri;
 
 	if (tve_libvirt_events_start(err) < 0)
 		return NULL;
 	/* libxml2 prints parser warnings (a test:/// file that is missing)
 	 * to stderr, under the screen; its error state is per thread. */
 	xmlSetGenericErrorFunc(NULL, quiet_xml);
-	conn = virConnectOpenAuth(uri, virConnectAuthPtrDefault, 0);
+	open_uri = noninteractive_uri(uri);
+	conn = virConnectOpenAuth(open_uri, &no_prompt_auth, 0);
+	free(open_uri);
 	if (!conn) {
 		lv_err(err, NULL);
 		return NULL;
