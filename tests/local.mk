@@ -34,4 +34,5 @@ tests_integration_itest_lifecycle_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/harness/testhost.sh tests/harness/guest.sh \
 	tests/integration/test_harness.sh tests/integration/test_lifecycle.sh
 
-EXTRA_DIST += tests/run.sh tests/tui/lib.sh tests/tui/test_demo.sh tests/tui/test_libvirt.sh
+EXTRA_DIST += tests/run.sh tests/tui/lib.sh tests/tui/test_demo.sh tests/tui/test_libvirt.sh \
+	tests/tui/test_layout.sh

@@ -145,9 +145,23 @@ static void run(struct app *a, enum action act, const struct obj_ref *o)
 static void confirmed(struct app *a, struct dialog *d, int yes)
 {
 	struct pending *p = dialog_data(d);
+	char why[300], what[128];
+	const struct tve_guest *g;
+	bool unsupported;
 
-	if (yes && p)
-		run(a, p->act, &p->obj);
+	if (!yes || !p)
+		return;
+	/* The guest may have changed while the question was open. */
+	g = app_guest(a, &p->obj);
+	if (g)
+		guest_label(g, what, sizeof(what));
+	else
+		snprintf(what, sizeof(what), "it");
+	if (unavailable(a, p->act, &p->obj, what, why, sizeof(why), &unsupported)) {
+		app_error(a, "%s: %s", label_of(p->act, &p->obj), why);
+		return;
+	}
+	run(a, p->act, &p->obj);
 }
 
 static void invoke_on(struct app *a, enum action act, const struct obj_ref *o)
@@ -171,7 +185,10 @@ static void invoke_on(struct app *a, enum action act, const struct obj_ref *o)
 		run(a, act, o);
 		return;
 	}
-	snprintf(q, sizeof(q), "%s %s on %s?", action_table[act].label, what, app_snap(a, o->node)->node);
+	/* Say what the action does, too: "Stop" and "Shutdown" are easily
+	 * taken for one another. */
+	snprintf(q, sizeof(q), "%s %s on %s?\n\n%s.", action_table[act].label, what,
+		 app_snap(a, o->node)->node, action_table[act].help);
 	d = dialog_confirm("Confirm", q, confirmed);
 	p = tve_xcalloc(1, sizeof(*p));
 	p->act = act;

@@ -69,6 +69,7 @@ static const struct binding bindings[] = {
 	{ ']', 0, CMD_TAB_NEXT, CTX_CONTENT },
 	{ '1', '9', CMD_TAB_GOTO, CTX_CONTENT },
 	ENTER_KEYS(CMD_OPEN, CTX_CONTENT | CTX_TASKS),
+	{ ' ', 0, CMD_OPEN, CTX_CONTENT | CTX_TASKS },
 
 	{ K_ESC, 0, CMD_BACK, CTX_ALL },
 };

@@ -224,9 +224,12 @@ void vb_guest_name(struct vbuf *vb, const struct tve_guest *g, int width)
 	}
 }
 
+/* live: the node is online; else the state is only the last one known and
+ * shows as unknown, as in the tree. */
 static void guest_row(struct vbuf *vb, size_t node, const char *node_name,
-		      const struct tve_guest *g, int namew, int nodew, bool uptime)
+		      const struct tve_guest *g, int namew, int nodew, bool uptime, bool live)
 {
+	enum tve_guest_state st = live ? g->state : TVE_STATE_UNKNOWN;
 	char buf[64];
 
 	vb_line(vb);
@@ -243,8 +246,8 @@ static void guest_row(struct vbuf *vb, size_t node, const char *node_name,
 		vb_col(vb, ROLE_NORMAL, nodew, -1, node_name);
 		vb_put(vb, ROLE_NORMAL, " ");
 	}
-	vb_col(vb, state_role(g->state), 9, -1, tve_guest_state_name(g->state));
-	if (g->cpu_pct >= 0 && g->state == TVE_STATE_RUNNING)
+	vb_col(vb, state_role(st), 9, -1, tve_guest_state_name(st));
+	if (g->cpu_pct >= 0 && st == TVE_STATE_RUNNING)
 		snprintf(buf, sizeof(buf), "%.1f%%", g->cpu_pct);
 	else
 		snprintf(buf, sizeof(buf), "-");
@@ -253,7 +256,7 @@ static void guest_row(struct vbuf *vb, size_t node, const char *node_name,
 	vb_col(vb, ROLE_NORMAL, 9, 1, g->mem_max_kib ? fmt_kib(buf, sizeof(buf), g->mem_max_kib) : "-");
 	if (uptime) {
 		vb_put(vb, ROLE_NORMAL, " ");
-		vb_col(vb, ROLE_NORMAL, 11, 1, tve_fmt_uptime(buf, sizeof(buf), g->uptime_s));
+		vb_col(vb, ROLE_NORMAL, 11, 1, tve_fmt_uptime(buf, sizeof(buf), live ? g->uptime_s : -1));
 	}
 }
 
@@ -291,7 +294,8 @@ void guests_table(struct app *a, struct vbuf *vb, long node)
 		if (!all && (size_t)node != i)
 			continue;
 		for (size_t g = 0; g < s->n_guests; g++)
-			guest_row(vb, i, s->node, &s->guests[g], namew, nodew, uptime);
+			guest_row(vb, i, s->node, &s->guests[g], namew, nodew, uptime,
+				  s->state == TVE_NODE_ONLINE);
 		total += s->n_guests;
 	}
 	if (!total) {

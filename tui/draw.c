@@ -77,8 +77,16 @@ static size_t next_char(const char *s, size_t n, mbstate_t *st, wchar_t *wc, int
 	} else {
 		k = mbrtowc(wc, s, n, st);
 		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			/* Names from libvirt are UTF-8: in another locale one
+			 * character is one '?', not one per byte. */
+			size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+
 			memset(st, 0, sizeof(*st));
 			k = 1;
+			while (k < len && k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
+				k++;
+			if (k != len)
+				k = 1;
 			*cw = -1;
 		} else {
 			*cw = wcwidth(*wc);
@@ -146,12 +154,24 @@ int pen_text(struct pen *p, int attr, const char *s)
 
 void pen_fill(struct pen *p, int attr, int upto)
 {
+	static const wchar_t sp[] = L"                                ";
+
 	if (upto > p->end)
 		upto = p->end;
 	if (p->x >= upto || wmove(p->w, p->y, p->x) == ERR)
 		return;
 	wattrset(p->w, attr);
-	whline(p->w, ' ', upto - p->x);
+	/* Not whline(): where a narrow character was just written over the
+	 * left half of a wide one, the right half is still marked as such,
+	 * and whline() starting on it blanks the cell to its left - the
+	 * character just written (a "vCPUs 8" row lost its 8 where a CJK
+	 * name had been). */
+	for (int n = upto - p->x; n > 0;) {
+		int k = TUI_MIN(n, (int)TVE_ARRAY_SIZE(sp) - 1);
+
+		waddnwstr(p->w, sp, k);
+		n -= k;
+	}
 	p->x = upto;
 }
 

@@ -42,11 +42,21 @@ void layout_apply(struct app *a)
 	l->task_h = TUI_MAX(TUI_MIN(lines / 4, 12), 4);
 	l->main_h = lines - 2 - l->task_h;
 
-	place(&l->top, &l->p_top, 1, cols, 0, 0);
-	place(&l->tree, &l->p_tree, l->main_h, l->tree_w, 1, 0);
-	place(&l->content, &l->p_content, l->main_h, cols - l->tree_w, 1, l->tree_w);
-	place(&l->tasks, &l->p_tasks, l->task_h, cols, 1 + l->main_h, 0);
-	place(&l->status, &l->p_status, 1, cols, lines - 1, 0);
+	if (l->too_small) {
+		/* The panes are hidden behind the notice, and their geometry
+		 * would not fit on the screen (newwin fails): park them. */
+		place(&l->top, &l->p_top, 1, 1, 0, 0);
+		place(&l->tree, &l->p_tree, 1, 1, 0, 0);
+		place(&l->content, &l->p_content, 1, 1, 0, 0);
+		place(&l->tasks, &l->p_tasks, 1, 1, 0, 0);
+		place(&l->status, &l->p_status, 1, 1, 0, 0);
+	} else {
+		place(&l->top, &l->p_top, 1, cols, 0, 0);
+		place(&l->tree, &l->p_tree, l->main_h, l->tree_w, 1, 0);
+		place(&l->content, &l->p_content, l->main_h, cols - l->tree_w, 1, l->tree_w);
+		place(&l->tasks, &l->p_tasks, l->task_h, cols, 1 + l->main_h, 0);
+		place(&l->status, &l->p_status, 1, cols, lines - 1, 0);
+	}
 	place(&l->small, &l->p_small, lines, cols, 0, 0);
 	if (l->too_small)
 		top_panel(l->p_small);

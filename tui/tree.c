@@ -123,7 +123,10 @@ static void node_rows(struct tree *t, struct app *a, size_t i)
 	vb_put(&t->vb, ROLE_NORMAL, "  ");
 	vb_put(&t->vb, ROLE_NORMAL, filtering || t->open[i] ? draw_glyph_open() : draw_glyph_closed());
 	vb_put(&t->vb, ROLE_NORMAL, " ");
-	vb_put(&t->vb, ROLE_TREE_NODE, s->node);
+	/* Cut a long node name, never its state marker. */
+	vb_col(&t->vb, ROLE_TREE_NODE,
+	       TUI_MIN(text_width(s->node), TUI_MAX(vb_left(&t->vb) - text_width(marker), 4)), -1,
+	       s->node);
 	vb_put(&t->vb, mrole, marker);
 	if (!filtering && !t->open[i])
 		return;
@@ -166,6 +169,14 @@ bool tree_rebuild(struct tree *t, struct app *a, int width)
 			t->ls.cursor = old_cursor;
 			vlist_clamp(&t->ls, &t->vb);
 		}
+	}
+	/* Rows added or removed above the selection (a guest gets an ID and
+	 * sorts elsewhere, another appears): scroll with them, so the selected
+	 * row stays where the eye is instead of sliding up or down. */
+	if (t->ls.top <= old_cursor) {
+		long top = (long)t->ls.top + ((long)t->ls.cursor - (long)old_cursor);
+
+		t->ls.top = top > 0 ? (size_t)top : 0;
 	}
 	t->sel = *vlist_key(&t->ls, &t->vb);
 	return !obj_eq(&old, &t->sel);

@@ -1,20 +1,55 @@
 /* view_dc.c - Datacenter: Summary of all nodes, and all guests. */
 #include <stdio.h>
+#include <string.h>
 
 #include "app.h"
 #include "draw.h"
 #include "tui.h"
 
-static void count_guests(const struct tve_snapshot *s, size_t *running, size_t *vms, size_t *cts)
+/* Running guests are counted on online nodes only: elsewhere their state is
+ * only the last one known (the tree shows '?'), and those are *unknown. */
+static void count_guests(const struct tve_snapshot *s, size_t *running, size_t *vms, size_t *cts,
+			 size_t *unknown)
 {
+	bool live = s->state == TVE_NODE_ONLINE;
+
 	for (size_t g = 0; g < s->n_guests; g++) {
-		if (s->guests[g].state == TVE_STATE_RUNNING || s->guests[g].state == TVE_STATE_BLOCKED)
+		if (!live)
+			(*unknown)++;
+		else if (s->guests[g].state == TVE_STATE_RUNNING ||
+			 s->guests[g].state == TVE_STATE_BLOCKED)
 			(*running)++;
 		if (s->guests[g].type == TVE_GUEST_CT)
 			(*cts)++;
 		else
 			(*vms)++;
 	}
+}
+
+/* Shared storage (NFS, Ceph...) is defined on every node that uses it:
+ * count it once, under the first online node that has it. */
+static bool counted_before(struct app *a, size_t node, const struct tve_pool *p)
+{
+	static const char *const shared[] = { "netfs", "rbd", "gluster", "iscsi", "iscsi-direct",
+					      "sheepdog" };
+	bool is_shared = false;
+
+	for (size_t i = 0; p->type && i < TVE_ARRAY_SIZE(shared); i++)
+		if (!strcmp(p->type, shared[i]))
+			is_shared = true;
+	if (!is_shared)
+		return false;
+	for (size_t i = 0; i < node; i++) {
+		const struct tve_snapshot *s = app_snap(a, i);
+
+		if (s->state != TVE_NODE_ONLINE)
+			continue;
+		for (size_t k = 0; k < s->n_pools; k++)
+			if (s->pools[k].active && !strcmp(s->pools[k].name, p->name) &&
+			    s->pools[k].type && !strcmp(s->pools[k].type, p->type))
+				return true;
+	}
+	return false;
 }
 
 static enum role node_role(const struct tve_snapshot *s)
@@ -32,26 +67,28 @@ static enum role node_role(const struct tve_snapshot *s)
 
 static void build_summary(struct app *a, const struct obj_ref *o, struct vbuf *vb)
 {
-	size_t online = 0, running = 0, vms = 0, cts = 0, cpus = 0;
+	size_t online = 0, running = 0, vms = 0, cts = 0, unknown = 0, cpus = 0;
 	unsigned long long mem_total = 0, mem_used = 0, st_total = 0, st_used = 0;
-	int namew = 10, memw;
+	int namew = 4, memw, n;
 	bool mem_unknown = false;
-	char buf[128], b1[32];
+	char buf[160], b1[32];
 
 	(void)o;
 	for (size_t i = 0; i < a->n_nodes; i++) {
 		const struct tve_snapshot *s = app_snap(a, i);
 
-		count_guests(s, &running, &vms, &cts);
+		count_guests(s, &running, &vms, &cts, &unknown);
+		namew = TUI_MAX(namew, TUI_MIN(text_width(s->node), 16));
+		/* Like CPU and memory, storage of nodes that cannot be asked
+		 * is not counted: its figures are old. */
+		if (s->state != TVE_NODE_ONLINE)
+			continue;
 		for (size_t p = 0; p < s->n_pools; p++) {
-			if (!s->pools[p].active)
+			if (!s->pools[p].active || counted_before(a, i, &s->pools[p]))
 				continue;
 			st_total += s->pools[p].capacity;
 			st_used += s->pools[p].allocation;
 		}
-		namew = TUI_MAX(namew, TUI_MIN(text_width(s->node) + 1, 16));
-		if (s->state != TVE_NODE_ONLINE)
-			continue;
 		online++;
 		if (!s->has_facts)
 			continue;
@@ -64,8 +101,11 @@ static void build_summary(struct app *a, const struct obj_ref *o, struct vbuf *v
 	}
 	snprintf(buf, sizeof(buf), "%zu, %zu online", a->n_nodes, online);
 	vb_field(vb, "Nodes", ROLE_NORMAL, buf);
-	snprintf(buf, sizeof(buf), "%zu running / %zu total (%zu VM, %zu CT)", running,
-		 vms + cts, vms, cts);
+	n = snprintf(buf, sizeof(buf), "%zu running / %zu total (%zu VM, %zu CT)", running,
+		     vms + cts, vms, cts);
+	if (unknown && n > 0 && (size_t)n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - (size_t)n, "; %zu on nodes not online, state unknown",
+			 unknown);
 	vb_field(vb, "Guests", ROLE_NORMAL, buf);
 	snprintf(buf, sizeof(buf), "%zu logical CPUs on online nodes", cpus);
 	vb_field(vb, "CPU", ROLE_NORMAL, cpus ? buf : "-");
@@ -78,44 +118,55 @@ static void build_summary(struct app *a, const struct obj_ref *o, struct vbuf *v
 	}
 	vb_usage(vb, "Storage", st_used, st_total);
 
+	/* Node 1+, State 10+1, Guests 9+1, CPUs 4+1, Memory: the rest, at
+	 * least 15 ("57% of 64.0 GiB") while the name can give way. */
+	namew = TUI_MAX(TUI_MIN(namew, vb->width - 27 - 15), 6);
+	memw = TUI_MAX(vb->width - namew - 27, 4);
 	vb_line(vb);
 	vb_line(vb);
-	memw = TUI_MAX(vb->width - namew - 11 - 10 - 6, 8);
-	vb_col(vb, ROLE_LABEL, namew, -1, "Node");
+	vb_col(vb, ROLE_LABEL, namew + 1, -1, "Node");
 	vb_col(vb, ROLE_LABEL, 11, -1, "State");
 	vb_col(vb, ROLE_LABEL, 10, -1, "Guests");
-	vb_col(vb, ROLE_LABEL, 6, 1, "CPUs");
+	vb_col(vb, ROLE_LABEL, 4, 1, "CPUs");
 	vb_put(vb, ROLE_LABEL, " ");
-	vb_col(vb, ROLE_LABEL, memw - 1, -1, "Memory");
+	vb_col(vb, ROLE_LABEL, memw, -1, "Memory");
 	for (size_t i = 0; i < a->n_nodes; i++) {
 		const struct tve_snapshot *s = app_snap(a, i);
-		size_t r = 0, v = 0, c = 0;
+		size_t r = 0, v = 0, c = 0, u = 0;
 		const struct tve_node_facts *f = &s->facts;
+		bool live = s->state == TVE_NODE_ONLINE;
 
-		count_guests(s, &r, &v, &c);
+		count_guests(s, &r, &v, &c, &u);
 		vb_line(vb);
 		vb_key(vb, OBJ_NODE, i, NULL);
 		vb_col(vb, ROLE_NORMAL, namew, -1, s->node);
-		snprintf(buf, sizeof(buf), "%s%s", tve_node_state_name(s->state),
-			 s->stale ? " (stale)" : "");
-		vb_col(vb, node_role(s), 11, -1, buf);
-		snprintf(buf, sizeof(buf), "%zu/%zu", r, v + c);
+		vb_put(vb, ROLE_NORMAL, " ");
+		vb_col(vb, node_role(s), 10, -1, tve_node_state_name(s->state));
+		vb_put(vb, ROLE_NORMAL, " ");
+		if (live)
+			snprintf(buf, sizeof(buf), "%zu/%zu", r, v + c);
+		else
+			snprintf(buf, sizeof(buf), "?/%zu", v + c);
 		vb_col(vb, ROLE_NORMAL, 10, -1, buf);
 		if (s->has_facts)
 			snprintf(buf, sizeof(buf), "%u", f->cpus);
 		else
 			snprintf(buf, sizeof(buf), "-");
-		vb_col(vb, ROLE_NORMAL, 6, 1, buf);
+		vb_col(vb, ROLE_NORMAL, 4, 1, buf);
 		vb_put(vb, ROLE_NORMAL, " ");
-		if (s->has_facts && f->mem_total_kib && f->mem_free_kib)
-			snprintf(buf, sizeof(buf), "%.0f%% of %s",
-				 100.0 * frac_of(f->mem_total_kib - f->mem_free_kib, f->mem_total_kib),
+		buf[0] = '\0';
+		if (live && s->has_facts && f->mem_total_kib && f->mem_free_kib) {
+			double pct = 100.0 * frac_of(f->mem_total_kib - f->mem_free_kib, f->mem_total_kib);
+
+			snprintf(buf, sizeof(buf), "%.0f%% of %s", pct,
 				 fmt_kib(b1, sizeof(b1), f->mem_total_kib));
-		else if (s->has_facts && f->mem_total_kib)
+			if (text_width(buf) > memw)
+				snprintf(buf, sizeof(buf), "%.0f%%", pct);
+		} else if (s->has_facts && f->mem_total_kib) {
+			/* The size only: a usage from before a disconnect is old. */
 			snprintf(buf, sizeof(buf), "%s", fmt_kib(b1, sizeof(b1), f->mem_total_kib));
-		else
-			snprintf(buf, sizeof(buf), "-");
-		vb_col(vb, ROLE_NORMAL, memw - 1, -1, buf);
+		}
+		vb_col(vb, ROLE_NORMAL, memw, -1, buf[0] ? buf : "-");
 	}
 }
 

@@ -63,7 +63,10 @@ static void build_summary(struct app *a, const struct obj_ref *o, struct vbuf *v
 	for (size_t g = 0; g < s->n_guests; g++)
 		if (s->guests[g].state == TVE_STATE_RUNNING || s->guests[g].state == TVE_STATE_BLOCKED)
 			running++;
-	snprintf(buf, sizeof(buf), "%zu running / %zu total", running, s->n_guests);
+	if (s->state == TVE_NODE_ONLINE)
+		snprintf(buf, sizeof(buf), "%zu running / %zu total", running, s->n_guests);
+	else	/* what ran when the node was last seen is not what runs now */
+		snprintf(buf, sizeof(buf), "%zu total, state unknown", s->n_guests);
 	vb_field(vb, "Guests", ROLE_NORMAL, buf);
 	snprintf(buf, sizeof(buf), "%zu pool%s, %zu network%s", s->n_pools, s->n_pools == 1 ? "" : "s",
 		 s->n_networks, s->n_networks == 1 ? "" : "s");
