@@ -540,6 +540,7 @@ int lv_refresh_guests(struct lv_handle *h, struct tve_snapshot *snap, bool io, c
 {
 	struct round r = {0};
 	char **transient = NULL, **autostart = NULL;
+	bool *gone = NULL;
 	int n_trans = -1, n_auto = -1, ret = -1;
 	uint64_t now_ns;
 
@@ -560,7 +561,11 @@ int lv_refresh_guests(struct lv_handle *h, struct tve_snapshot *snap, bool io, c
 	r.xml = tve_xcalloc((size_t)r.n + 1, sizeof(*r.xml));
 	match_entries(h, &r);
 
-	/* XML only for new or invalidated domains. */
+	/* XML only for new or invalidated domains.  A domain whose XML cannot
+	 * be read or parsed this time is still listed, from its stats and
+	 * whatever was parsed before, and tried again on the next refresh:
+	 * one odd domain must not take the whole node offline. */
+	gone = tve_xcalloc((size_t)r.n + 1, sizeof(*gone));
 	for (int i = 0; i < r.n; i++) {
 		struct tve_guest parsed = {0};
 
@@ -569,14 +574,13 @@ int lv_refresh_guests(struct lv_handle *h, struct tve_snapshot *snap, bool io, c
 		lv_count(h);
 		r.xml[i] = virDomainGetXMLDesc(r.recs[i]->dom, 0);
 		if (!r.xml[i]) {
-			if (virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
-				continue;	/* vanished since the stats call */
-			lv_err(err, "cannot read domain XML");
-			goto cleanup;
+			/* vanished since the stats call, or unreadable for now */
+			gone[i] = virGetLastErrorCode() == VIR_ERR_NO_DOMAIN;
+			continue;
 		}
-		if (lv_xml_parse_domain(r.xml[i], &parsed, err) < 0) {
+		if (lv_xml_parse_domain(r.xml[i], &parsed, NULL) < 0) {
 			tve_guest_clear(&parsed);
-			goto cleanup;
+			continue;
 		}
 		pthread_mutex_lock(&h->lock);
 		tve_guest_clear(&r.ent[i]->info);
@@ -589,7 +593,7 @@ int lv_refresh_guests(struct lv_handle *h, struct tve_snapshot *snap, bool io, c
 	for (int i = 0; i < r.n; i++) {
 		struct tve_guest *g;
 
-		if (!r.ent[i]->xml_valid)
+		if (gone[i])
 			continue;
 		g = tve_snapshot_add_guest(snap);
 		fill_guest(g, r.ent[i], r.recs[i], io, now_ns);
@@ -603,6 +607,7 @@ cleanup:
 		free(r.xml[i]);
 	free(r.xml);
 	free(r.ent);
+	free(gone);
 	free_list(transient, n_trans);
 	free_list(autostart, n_auto);
 	virDomainStatsRecordListFree(r.recs);
