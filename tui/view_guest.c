@@ -183,6 +183,13 @@ static void build_hardware(struct app *a, const struct obj_ref *o, struct vbuf *
 	}
 }
 
+static int newest_first(const void *pa, const void *pb)
+{
+	const struct tve_task_info *a = pa, *b = pb;
+
+	return (a->start < b->start) - (a->start > b->start);
+}
+
 static void build_tasks(struct app *a, const struct obj_ref *o, struct vbuf *vb)
 {
 	const struct tve_guest *g = guest_or_note(a, o, vb);
@@ -194,6 +201,20 @@ static void build_tasks(struct app *a, const struct obj_ref *o, struct vbuf *vb)
 		return;
 	guest_task_target(g, target, sizeof(target));
 	n = tve_taskstore_query(a->ts, app_snap(a, o->node)->node, target, 500, &t);
+	if (g->vmid > 0 && g->name) {
+		/* Tasks from before the guest had an ID name it instead. */
+		struct tve_task_info *by_name = NULL;
+		size_t m = tve_taskstore_query(a->ts, app_snap(a, o->node)->node, g->name, 500,
+					       &by_name);
+
+		if (m) {
+			t = tve_xreallocarray(t, n + m, sizeof(*t));
+			memcpy(t + n, by_name, m * sizeof(*t));
+			n += m;
+			qsort(t, n, sizeof(*t), newest_first);
+		}
+		free(by_name);	/* its strings now belong to t */
+	}
 	task_table(vb, t, n, false, ROLE_LABEL);
 	tve_task_info_array_free(t, n);
 }

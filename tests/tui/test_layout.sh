@@ -117,6 +117,10 @@ tui_until 10 content_has 'ID +[0-9]+$'
 after=$(rowof)
 [ -n "$name" ] && [ -n "$before" ] && [ "$before" = "$after" ]
 ok $? "i: $name gets an ID and sorts up; its row stays on screen row ${before:-?} (now ${after:-?})"
+# Its Task history still lists the Assign ID task, filed under its name.
+tui_keys Tab 3
+tui_until 5 content_has "$name - Assign"
+ok $? "its Task history (now by ID) still shows the Assign ID task filed under its name"
 
 tui_keys q
 tap_done
