@@ -25,7 +25,12 @@
 # Each test script uses its own tmux server socket, so nothing leaks into a
 # user's tmux and parallel runs do not meet.
 
-TUI_SOCK=${TUI_SOCK:-tve-test-$$}
+# Every tui_start gets a server socket of its own: a server being killed
+# removes its socket path on the way out, which would pull it from under a
+# new server started at once on the same name.
+TUI_SOCK_BASE=${TUI_SOCK:-tve-test-$$}
+TUI_SOCK=$TUI_SOCK_BASE-0
+TUI_STARTS=0
 TUI_SESSION=
 TAP_N=0
 TAP_FAILED=0
@@ -40,6 +45,9 @@ tui_start() {
 	# can be read, and records the exit status.
 	local cmd
 	printf -v cmd '%q ' "$@"
+	[ "$TUI_STARTS" -gt 0 ] && tui_stop	# one console at a time
+	TUI_STARTS=$((TUI_STARTS + 1))
+	TUI_SOCK=$TUI_SOCK_BASE-$TUI_STARTS
 	tmx new-session -d -s "$TUI_SESSION" -x "$cols" -y "$rows" \
 		"$cmd; printf '\\n[tve exited %d]\\n' \$?; sleep 600"
 	tmx set-option -t "$TUI_SESSION" status off >/dev/null
@@ -186,4 +194,12 @@ ok() {
 			tui_screen 2>/dev/null | sed 's/^/#   /'
 		fi
 	fi
+}
+
+# bail REASON: nothing more can be checked; say why (as a failure) and stop.
+bail() {
+	[ "$TAP_FAILED" -gt 0 ] || ok 1 "$*"
+	tap_done
+	echo "Bail out! $*"
+	exit 1
 }

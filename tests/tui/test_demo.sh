@@ -27,13 +27,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-bail() {	# nothing more can be checked: say why and stop
-	[ "$TAP_FAILED" -gt 0 ] || ok 1 "$*"
-	tap_done
-	echo "Bail out! $*"
-	exit 1
-}
-
 for tool in tmux script; do
 	command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool not installed"; exit 0; }
 done

@@ -37,13 +37,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-bail() {	# nothing more can be checked: say why and stop
-	[ "$TAP_FAILED" -gt 0 ] || ok 1 "$*"
-	tap_done
-	echo "Bail out! $*"
-	exit 1
-}
-
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux not installed"; exit 0; }
 [ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP needs root (private libvirtd)"; exit 0; }
 [ -x "$TVE" ] || bail "tve is built ($TVE)"
