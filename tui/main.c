@@ -183,9 +183,19 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n_uris; i++)
 		tve_config_add_node(&cfg, NULL, uris[i]);
 	if (!cfg.n_nodes) {
-		tve_config_add_node(&cfg, NULL, "qemu:///system");
-		if (access(LXC_HELPER, X_OK) == 0)
-			tve_config_add_node(&cfg, NULL, "lxc:///");
+		/* The local host, named as Proxmox names a node: by its host
+		 * name; its containers' connection beside it as NAME-ct. */
+		char host[256] = "localhost", *ct;
+
+		if (gethostname(host, sizeof(host) - 1) < 0 || !host[0])
+			snprintf(host, sizeof(host), "localhost");
+		host[strcspn(host, ".")] = '\0';
+		tve_config_add_node(&cfg, host, "qemu:///system");
+		if (access(LXC_HELPER, X_OK) == 0) {
+			ct = tve_xasprintf("%s-ct", host);
+			tve_config_add_node(&cfg, ct, "lxc:///");
+			free(ct);
+		}
 	}
 	if (theme_load(cfg.theme, &err) < 0) {
 		fprintf(stderr, "tve: %s\n", err);
