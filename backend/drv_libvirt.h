@@ -160,5 +160,9 @@ char *lv_xml_caps_cpu_model(const char *xml);
 /* Test hook: the connection behind a handle (tests define domains on it
  * behind the driver's back).  Not for production code. */
 virConnectPtr tve_libvirt_conn(void *h);
+/* How long one refresh may spend fetching domain XML before it publishes
+ * what it has and asks for another refresh (ns; at least one XML is always
+ * fetched).  A variable so tests can shrink it. */
+extern uint64_t lv_xml_budget_ns;
 
 #endif

@@ -25,6 +25,8 @@ void lv_dom_free(struct lv_dom *d)
 	free(d);
 }
 
+uint64_t lv_xml_budget_ns = 300ull * 1000000ull;
+
 static int cmp_dom(const void *a, const void *b)
 {
 	return strcmp((*(struct lv_dom *const *)a)->uuid, (*(struct lv_dom *const *)b)->uuid);
@@ -540,8 +542,9 @@ int lv_refresh_guests(struct lv_handle *h, struct tve_snapshot *snap, bool io, c
 {
 	struct round r = {0};
 	char **transient = NULL, **autostart = NULL;
-	bool *gone = NULL;
-	int n_trans = -1, n_auto = -1, ret = -1;
+	bool *gone = NULL, more = false;
+	int n_trans = -1, n_auto = -1, ret = -1, fetched = 0;
+	uint64_t xml_t0;
 	uint64_t now_ns;
 
 	if (!h->hv_type) {
@@ -566,11 +569,20 @@ int lv_refresh_guests(struct lv_handle *h, struct tve_snapshot *snap, bool io, c
 	 * whatever was parsed before, and tried again on the next refresh:
 	 * one odd domain must not take the whole node offline. */
 	gone = tve_xcalloc((size_t)r.n + 1, sizeof(*gone));
+	xml_t0 = tve_now_ns();
 	for (int i = 0; i < r.n; i++) {
 		struct tve_guest parsed = {0};
 
 		if (r.ent[i]->xml_valid)
 			continue;
+		/* A cold start over a slow link costs a round trip per domain:
+		 * past the budget, publish what is known (the rest listed from
+		 * their stats) and go on in the next refresh. */
+		if (fetched && tve_now_ns() - xml_t0 > lv_xml_budget_ns) {
+			more = true;
+			continue;
+		}
+		fetched++;
 		lv_count(h);
 		r.xml[i] = virDomainGetXMLDesc(r.recs[i]->dom, 0);
 		if (!r.xml[i]) {
@@ -601,6 +613,8 @@ int lv_refresh_guests(struct lv_handle *h, struct tve_snapshot *snap, bool io, c
 		g->autostart = in_list(autostart, n_auto, r.ent[i]->uuid);
 	}
 	h->refreshed = true;
+	if (more)
+		tve_node_request_refresh(h->ev->node, TVE_REFRESH_GUESTS);
 	ret = 0;
 cleanup:
 	for (int i = 0; r.xml && i < r.n; i++)

@@ -592,6 +592,34 @@ static void test_call_budget(void **state)
 	drv->close(h);
 }
 
+/* Past the XML budget a refresh publishes every domain (from its stats)
+ * and fetches the remaining XML in later refreshes, one at least each. */
+static void test_xml_budget(void **state)
+{
+	uint64_t saved = lv_xml_budget_ns;
+	void *h = open_fixture();
+	size_t total = 0;
+
+	(void)state;
+	lv_xml_budget_ns = 0;
+	for (size_t round = 1; round <= 5; round++) {
+		struct tve_snapshot *s = refresh(h, TVE_REFRESH_GUESTS);
+		size_t detailed = 0;
+
+		total = s->n_guests;
+		for (size_t i = 0; i < s->n_guests; i++) {
+			assert_non_null(s->guests[i].name);
+			if (s->guests[i].vcpus > 0)	/* vCPUs come from the XML here */
+				detailed++;
+		}
+		assert_int_equal(total, 5);
+		assert_int_equal(detailed, round);
+		tve_snapshot_unref(s);
+	}
+	lv_xml_budget_ns = saved;
+	drv->close(h);
+}
+
 static const char new_xml[] =
 	"<domain type='test'><name>ci-runner</name>"
 	"<uuid>6b1e0a52-7a11-4c3e-9f00-000000000104</uuid>"
@@ -1018,6 +1046,7 @@ int main(void)
 		cmocka_unit_test(test_transient_and_autostart),
 		cmocka_unit_test(test_uptime_after_start),
 		cmocka_unit_test(test_call_budget),
+		cmocka_unit_test(test_xml_budget),
 		cmocka_unit_test(test_cache_invalidation),
 		cmocka_unit_test(test_events_restart),
 		cmocka_unit_test(test_demo_datacenter),
