@@ -8,7 +8,10 @@
 # Arguments: optional substrings; only tests whose path contains one run.
 set -u
 top_build=${TVE_TOP_BUILDDIR:-$(pwd)}
-top_src=${TVE_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+top_src=${TVE_TOP_SRCDIR:-$(dirname "$0")/..}
+# Canonical paths: a build dir configured as ../configure passes "DIR/.."
+top_build=$(cd "$top_build" && pwd -P)
+top_src=$(cd "$top_src" && pwd -P)
 out="$top_build/tests/out"
 mkdir -p "$out"
 export TVE_TOP_BUILDDIR="$top_build" TVE_TOP_SRCDIR="$top_src"

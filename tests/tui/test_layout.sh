@@ -107,6 +107,7 @@ ok $? "LANG=C: the CJK name reads ??????-??????-... (one ? per character)"
 python3 "$src/bench/gen-fixture.py" 200 20 "$tmp/many.xml"
 sed -i -E 's#<vmid>2[7-9][0-9]</vmid>##' "$tmp/many.xml"
 run many "test://$tmp/many.xml"
+tui_until 10 tree_has 'vm0000'	# guests listed, not just the node connecting
 tui_keys G k k k k k k k k k k
 tui_until 5 content_has 'ID +- \(none yet'
 name=$(content | sed -n 's/^ *Name  *\([^ ]*\).*/\1/p' | head -1)
