@@ -2,6 +2,7 @@
  * test driver: nodes come online, actions run as tasks and show in the
  * next snapshot, IDs are unique across nodes, a dead node stays offline
  * without holding up the others, and the task history survives a restart. */
+#include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -620,6 +621,25 @@ static void test_event_storm_coalesced(void **state)
 	tve_backend_free(&b);
 }
 
+/* The state dir holds only task files: remove them and the dir. */
+static void remove_state_dir(void)
+{
+	DIR *d = opendir(state_dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			char *path = tve_xasprintf("%s/%s", state_dir, e->d_name);
+
+			unlink(path);
+			free(path);
+		}
+	}
+	if (d)
+		closedir(d);
+	rmdir(state_dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -640,5 +660,6 @@ int main(void)
 	fixture_uri = tve_xasprintf("test://%s/tests/fixtures/backend-node.xml", src ? src : TVE_SRCDIR);
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	free(fixture_uri);
+	remove_state_dir();
 	return rc;
 }
