@@ -88,8 +88,11 @@ static int static_facts(struct lv_handle *h, char **err)
 }
 
 /* Free memory in KiB (free + buffers + cached, what the host could give
- * to guests), 0 when the driver cannot tell. */
-static unsigned long long free_memory(struct lv_handle *h)
+ * to guests), 0 when the driver cannot tell.  *total gets the total of the
+ * same statistics when they have one: virNodeGetInfo's figure can differ
+ * from /proc/meminfo's (seen: 4.5 GiB against 24 GiB), and used = total -
+ * free must come from one source. */
+static unsigned long long free_memory(struct lv_handle *h, unsigned long long *total)
 {
 	unsigned long long sum = 0, bytes;
 	virNodeMemoryStatsPtr params;
@@ -108,11 +111,14 @@ static unsigned long long free_memory(struct lv_handle *h)
 		params = tve_xcalloc((size_t)n, sizeof(*params));
 		lv_count(h);
 		if (virNodeGetMemoryStats(h->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, params, &n, 0) == 0) {
-			for (int i = 0; i < n; i++)
+			for (int i = 0; i < n; i++) {
 				if (strcmp(params[i].field, VIR_NODE_MEMORY_STATS_FREE) == 0 ||
 				    strcmp(params[i].field, VIR_NODE_MEMORY_STATS_BUFFERS) == 0 ||
 				    strcmp(params[i].field, VIR_NODE_MEMORY_STATS_CACHED) == 0)
 					sum += params[i].value;
+				else if (strcmp(params[i].field, VIR_NODE_MEMORY_STATS_TOTAL) == 0)
+					*total = params[i].value;
+			}
 		}
 		free(params);
 		if (sum)
@@ -136,7 +142,16 @@ int lv_refresh_facts(struct lv_handle *h, struct tve_snapshot *snap, char **err)
 		return -1;
 	tve_facts_clear(f);
 	tve_facts_copy(f, &h->facts);
-	f->mem_free_kib = free_memory(h);
+	{
+		unsigned long long total = 0;
+
+		f->mem_free_kib = free_memory(h, &total);
+		if (total)
+			f->mem_total_kib = total;
+		/* The model promises free <= total. */
+		if (f->mem_free_kib > f->mem_total_kib)
+			f->mem_free_kib = f->mem_total_kib;
+	}
 	f->uptime_s = -1;
 	f->load[0] = f->load[1] = f->load[2] = -1;
 	/* /proc describes the node only when libvirt runs here; remote nodes

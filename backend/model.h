@@ -112,7 +112,7 @@ struct tve_node_facts {
 	unsigned sockets, cores, threads;
 	unsigned mhz;
 	unsigned long long mem_total_kib;
-	unsigned long long mem_free_kib;	/* 0 = unknown */
+	unsigned long long mem_free_kib;	/* 0 = unknown; never above total */
 	char *libvirt_version;	/* "9.0.0" */
 	char *hv_type;		/* "QEMU", "LXC", "TEST" */
 	char *hv_version;	/* "7.2.0" or NULL */

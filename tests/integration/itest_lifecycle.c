@@ -365,6 +365,19 @@ static void node_online_with_guest(void **state)
 	assert_string_equal(s->facts.hostname, T.node);
 	assert_non_null(s->facts.hv_type);
 	assert_string_equal(s->facts.hv_type, "QEMU");
+	/* Memory: the host's total as /proc/meminfo has it, and free within it
+	 * (virNodeGetInfo's total can differ from the memory statistics'). */
+	{
+		unsigned long long meminfo_total = 0;
+		FILE *f = fopen("/proc/meminfo", "r");
+
+		assert_non_null(f);
+		assert_int_equal(fscanf(f, "MemTotal: %llu kB", &meminfo_total), 1);
+		fclose(f);
+		assert_int_equal(s->facts.mem_total_kib, meminfo_total);
+		assert_true(s->facts.mem_free_kib > 0);
+		assert_true(s->facts.mem_free_kib <= s->facts.mem_total_kib);
+	}
 	tve_snapshot_unref(s);
 }
 
