@@ -10,7 +10,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
  libcurl4-openssl-dev libinih-dev libcmocka-dev
  libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-daemon-driver-lxc
  libvirt-clients qemu-system-x86 qemu-utils ovmf
- openssh-server tmux htop python3 iproute2 util-linux procps"
+ openssh-server tmux htop python3 python3-pyte iproute2 util-linux procps"
 
 missing=
 for p in $PKGS; do
