@@ -57,23 +57,6 @@ tui_keys() { tmx send-keys -t "$TUI_SESSION" "$@"; }
 tui_type() { tmx send-keys -t "$TUI_SESSION" -l "$1"; }
 tui_screen() { tmx capture-pane -p -t "$TUI_SESSION"; }
 
-tui_wait() {
-	local text=$1 secs=${2:-10} i
-	for ((i = 0; i < secs * 20; i++)); do
-		tui_screen | grep -qF -- "$text" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-tui_wait_gone() {
-	local text=$1 secs=${2:-10} i
-	for ((i = 0; i < secs * 20; i++)); do
-		tui_screen | grep -qF -- "$text" || return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 tui_stop() {
 	tmx kill-server 2>/dev/null || true
@@ -95,25 +78,24 @@ tui_region() {
 	done < <(tui_screen)
 }
 
-tui_wait_re() {
-	local re=$1 secs=${2:-10} i
-	for ((i = 0; i < secs * 20; i++)); do
-		tui_screen | grep -qE -- "$re" && return 0
+# tui_until SECONDS CMD...: run CMD every 0.05 s until it succeeds.
+tui_until() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i <= secs * 20; i++)); do
+		"$@" && return 0
 		sleep 0.05
 	done
 	return 1
 }
 
-# tui_until SECONDS CMD...: run CMD every 0.1 s until it succeeds.
-tui_until() {
-	local secs=$1 i
-	shift
-	for ((i = 0; i <= secs * 10; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# tui_wait TEXT [SECONDS], tui_wait_re REGEX [SECONDS]: until it is on
+# screen; tui_wait_gone TEXT [SECONDS]: until it is not.
+_tui_has() { tui_screen | grep -q"$1" -- "$2"; }
+_tui_lacks() { ! _tui_has F "$1"; }
+tui_wait() { tui_until "${2:-10}" _tui_has F "$1"; }
+tui_wait_re() { tui_until "${2:-10}" _tui_has E "$1"; }
+tui_wait_gone() { tui_until "${2:-10}" _tui_lacks "$1"; }
 
 # Wait until the pane has not changed for QUIET_S seconds (default 0.3),
 # at most MAX_S (default 3); 1 if it kept changing.
