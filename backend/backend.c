@@ -195,18 +195,6 @@ struct tve_snapshot *tve_backend_snapshot(struct tve_backend *b, size_t node)
 	return node < b->n_nodes ? tve_node_latest(&b->nodes[node]) : NULL;
 }
 
-unsigned long long tve_backend_generation(struct tve_backend *b)
-{
-	unsigned long long sum = 0;
-
-	for (size_t i = 0; i < b->n_nodes; i++) {
-		pthread_mutex_lock(&b->nodes[i].lock);
-		sum += b->nodes[i].generation;
-		pthread_mutex_unlock(&b->nodes[i].lock);
-	}
-	return sum;
-}
-
 void tve_backend_refresh(struct tve_backend *b, size_t node)
 {
 	struct tve_node *n;

@@ -35,8 +35,6 @@ size_t tve_backend_node_count(struct tve_backend *b);
  * tve_snapshot_unref().  Never NULL (before the first refresh it is an
  * empty CONNECTING snapshot). */
 struct tve_snapshot *tve_backend_snapshot(struct tve_backend *b, size_t node);
-/* Sum of all nodes' snapshot generations: cheap "anything new?" check. */
-unsigned long long tve_backend_generation(struct tve_backend *b);
 
 /* Queues an immediate refresh of node i (all parts). */
 void tve_backend_refresh(struct tve_backend *b, size_t node);
