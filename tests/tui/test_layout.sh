@@ -50,7 +50,10 @@ sed -e '0,/<name>web01</s//<name>a-very-long-guest-name-for-the-accounting-depar
 	-e '0,/<vmid>100</s//<vmid>12345</' \
 	-e '0,/<name>db01</s//<name>数据库服务器-データベース-一二三四五六七八九十</' \
 	"$src/data/demo/pve1.xml" >"$tmp/wide.xml"
-LONGNODE=qemu+ssh://root@pve9.example.invalid/system
+# A long node name that is offline at once, whatever the network and DNS
+# of the machine: a test-driver fixture that does not exist (the node is
+# named after the file).
+LONGNODE=test://$tmp/missing/pve9.example.invalid.xml
 
 # --- wide names, long offline node names --------------------------------------
 run wide "test://$tmp/wide.xml" "$LONGNODE"
