@@ -13,6 +13,7 @@
 #include "config.h"
 #include "driver.h"
 #include "model.h"
+#include "spec.h"
 #include "task.h"
 
 struct tve_backend;
@@ -53,6 +54,33 @@ int tve_backend_set_vmid(struct tve_backend *b, size_t node, const char *uuid, i
 int tve_backend_next_vmid(struct tve_backend *b);
 /* true when node i's driver implements the action. */
 bool tve_backend_supports(struct tve_backend *b, size_t node, enum tve_guest_action act);
+
+/* ---- creating guests ---- */
+
+/* Fills ctx with references to every node's latest snapshot, ctx->node
+ * being node i's.  Release with tve_backend_ctx_release(). */
+void tve_backend_ctx_get(struct tve_backend *b, size_t node, struct tve_create_ctx *ctx);
+void tve_backend_ctx_release(struct tve_create_ctx *ctx);
+
+/* Creates a VM from spec on node i as one task ("qmcreate", target the
+ * ID): checks the spec, reserves its ID, creates the disks' volumes,
+ * defines the domain, sets autostart, and starts it when asked.  When a
+ * step fails, what the task made is removed again (volumes deleted, domain
+ * undefined) and the task fails with the reason.  0 once the task exists,
+ * -1 with *err when it could not start (invalid spec, node offline). */
+int tve_backend_create_vm(struct tve_backend *b, size_t node, const struct tve_vm_spec *spec,
+			  char **task_id, char **err);
+/* The same for a container ("vzcreate"): root disk volume, root
+ * filesystem made from the template (hostname, network, DNS, root password
+ * or keys applied), domain defined, optionally started. */
+int tve_backend_create_ct(struct tve_backend *b, size_t node, const struct tve_ct_spec *spec,
+			  char **task_id, char **err);
+/* Makes a container template from Debian's packages with debootstrap into
+ * pool (a directory pool of node i, which must be this host), as a task
+ * ("vztmpl") with progress: NAME.tar.gz in the pool.  suite: "bookworm";
+ * mirror NULL = http://deb.debian.org/debian. */
+int tve_backend_make_template(struct tve_backend *b, size_t node, const char *pool,
+			      const char *suite, const char *mirror, char **task_id, char **err);
 
 struct tve_taskstore *tve_backend_tasks(struct tve_backend *b);
 

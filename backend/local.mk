@@ -11,6 +11,7 @@ libtvebackend_a_SOURCES = \
 	backend/task.c backend/task.h backend/task_priv.h \
 	backend/task_file.c \
 	backend/config.c backend/config.h \
+	backend/spec.h \
 	backend/lv_events.c \
 	backend/drv_libvirt.c backend/drv_libvirt.h \
 	backend/drv_libvirt_guests.c \

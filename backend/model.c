@@ -112,6 +112,7 @@ void tve_snapshot_unref(struct tve_snapshot *s)
 	for (size_t i = 0; i < s->n_networks; i++)
 		tve_network_clear(&s->networks[i]);
 	tve_facts_clear(&s->facts);
+	tve_caps_clear(&s->caps);
 	free(s->guests);
 	free(s->pools);
 	free(s->networks);
@@ -354,6 +355,63 @@ void tve_facts_copy(struct tve_node_facts *dst, const struct tve_node_facts *src
 	dst->libvirt_version = tve_xstrdup(src->libvirt_version);
 	dst->hv_type = tve_xstrdup(src->hv_type);
 	dst->hv_version = tve_xstrdup(src->hv_version);
+}
+
+void tve_strlist_add(size_t *n, char ***list, const char *s)
+{
+	*list = tve_xreallocarray(*list, *n + 1, sizeof(**list));
+	(*list)[(*n)++] = tve_xstrdup(s);
+}
+
+bool tve_strlist_has(size_t n, char *const *list, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
+static void strlist_copy(size_t *dn, char ***dst, size_t n, char *const *src)
+{
+	*dn = 0;
+	*dst = NULL;
+	for (size_t i = 0; i < n; i++)
+		tve_strlist_add(dn, dst, src[i]);
+}
+
+static void strlist_free(size_t *n, char ***list)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
+}
+
+void tve_caps_copy(struct tve_node_caps *dst, const struct tve_node_caps *src)
+{
+	*dst = *src;
+	dst->arch = tve_xstrdup(src->arch);
+	dst->domain_type = tve_xstrdup(src->domain_type);
+	dst->emulator = tve_xstrdup(src->emulator);
+	strlist_copy(&dst->n_machines, &dst->machines, src->n_machines, src->machines);
+	strlist_copy(&dst->n_cpu_models, &dst->cpu_models, src->n_cpu_models, src->cpu_models);
+	strlist_copy(&dst->n_bridges, &dst->bridges, src->n_bridges, src->bridges);
+	strlist_copy(&dst->n_drives, &dst->drives, src->n_drives, src->drives);
+}
+
+void tve_caps_clear(struct tve_node_caps *c)
+{
+	if (!c)
+		return;
+	free(c->arch);
+	free(c->domain_type);
+	free(c->emulator);
+	strlist_free(&c->n_machines, &c->machines);
+	strlist_free(&c->n_cpu_models, &c->cpu_models);
+	strlist_free(&c->n_bridges, &c->bridges);
+	strlist_free(&c->n_drives, &c->drives);
+	memset(c, 0, sizeof(*c));
 }
 
 void tve_facts_clear(struct tve_node_facts *f)

@@ -120,6 +120,28 @@ struct tve_node_facts {
 	double load[3];		/* <0 unknown */
 };
 
+/* What the node's hypervisor offers new guests (read once per connection
+ * from libvirt's capabilities and domain capabilities). */
+struct tve_node_caps {
+	char *arch;		/* "x86_64" */
+	char *domain_type;	/* "kvm", "qemu" (TCG only), "lxc", "test" */
+	char *emulator;		/* "/usr/bin/qemu-system-x86_64", or NULL */
+	size_t n_machines;
+	char **machines;	/* "pc", "q35", "pc-i440fx-7.2", "pc-q35-7.2", ... */
+	size_t n_cpu_models;
+	char **cpu_models;	/* named models usable on this host */
+	bool host_passthrough;	/* cpu mode host-passthrough */
+	bool efi;		/* OVMF firmware (firmware='efi') */
+	bool efi_secure;	/* OVMF with secure boot and enrolled keys */
+	bool tpm;		/* TPM 2.0 emulator (swtpm) */
+	bool spice;
+	bool iothreads;
+	size_t n_bridges;
+	char **bridges;		/* host bridges guests can join */
+	size_t n_drives;
+	char **drives;		/* host CD/DVD drives: "/dev/sr0" */
+};
+
 enum tve_node_state {
 	TVE_NODE_CONNECTING,
 	TVE_NODE_ONLINE,
@@ -139,6 +161,8 @@ struct tve_snapshot {
 	uint64_t generation;	/* grows with every publish of this node */
 	bool has_facts;
 	struct tve_node_facts facts;
+	bool has_caps;
+	struct tve_node_caps caps;
 	size_t n_guests;
 	struct tve_guest *guests;	/* sorted by tve_guest_cmp */
 	size_t n_pools;
@@ -176,6 +200,11 @@ void tve_guest_clear(struct tve_guest *g);
 void tve_pool_clear(struct tve_pool *p);
 void tve_network_clear(struct tve_network *n);
 void tve_facts_clear(struct tve_node_facts *f);
+void tve_caps_copy(struct tve_node_caps *dst, const struct tve_node_caps *src);
+void tve_caps_clear(struct tve_node_caps *c);
+/* Appends a copy of s to a caps string list (machines, cpu_models...). */
+void tve_strlist_add(size_t *n, char ***list, const char *s);
+bool tve_strlist_has(size_t n, char *const *list, const char *s);
 
 /* Lookups (linear for pools/networks, binary search by uuid index for
  * guests is not promised: callers with many lookups build their own). */
