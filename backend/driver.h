@@ -75,6 +75,26 @@ struct tve_driver_ops {
 	/* Stores a Proxmox-style ID in the domain's tve metadata (live and
 	 * config as applicable).  0, or -1 with *err. */
 	int (*set_vmid)(void *h, const char *uuid, int vmid, char **err);
+
+	/* ---- creating guests (called on task threads) ---- */
+	/* Creates a volume in pool from <volume> XML; *path gets its host
+	 * path.  0, or -1 with *err. */
+	int (*vol_create)(void *h, const char *pool, const char *xml, char **path, char **err);
+	/* Deletes volume from pool.  0, or -1 with *err. */
+	int (*vol_delete)(void *h, const char *pool, const char *volume, char **err);
+	/* The host path of a volume, or NULL with *err. */
+	char *(*vol_path)(void *h, const char *pool, const char *volume, char **err);
+	/* Rescans a pool (after files were put into its directory). */
+	int (*pool_refresh)(void *h, const char *pool, char **err);
+	/* Defines a persistent domain from XML; uuid gets its UUID. */
+	int (*domain_define)(void *h, const char *xml, char uuid[37], char **err);
+	/* Undefines a (shut off) domain with its NVRAM and TPM state. */
+	int (*domain_undefine)(void *h, const char *uuid, char **err);
+	int (*set_autostart)(void *h, const char *uuid, bool on, char **err);
+	/* true when the node is this host (files can be made in its pools'
+	 * directories directly). */
+	bool (*is_local)(void *h);
+
 	/* Library calls made through this handle so far (for benchmarks). */
 	unsigned long (*calls)(void *h);
 };
