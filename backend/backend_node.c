@@ -111,6 +111,10 @@ static void copy_parts(struct tve_snapshot *dst, const struct tve_snapshot *src,
 		tve_facts_copy(&dst->facts, &src->facts);
 		dst->has_facts = true;
 	}
+	if (!(what & TVE_REFRESH_FACTS) && src->has_caps) {
+		tve_caps_copy(&dst->caps, &src->caps);
+		dst->has_caps = true;
+	}
 }
 
 /* Takes ownership of s (fills generation, timestamps) and makes it the

@@ -25,19 +25,20 @@ int lv_err(char **err, const char *what)
 
 /* ---- events ------------------------------------------------------------- */
 
-static struct lv_events *ev_ref(struct lv_events *ev)
+struct lv_events *lv_ev_ref(struct lv_events *ev)
 {
 	atomic_fetch_add(&ev->refs, 1);
 	return ev;
 }
 
-static void ev_unref(void *opaque)
+void lv_ev_unref(void *opaque)
 {
 	struct lv_events *ev = opaque;
 
 	if (!ev || atomic_fetch_sub(&ev->refs, 1) != 1)
 		return;
 	pthread_mutex_destroy(&ev->lock);
+	tve_caps_clear(&ev->caps);
 	free(ev->dirty);
 	free(ev);
 }
@@ -199,24 +200,24 @@ static void register_events(struct lv_handle *h)
 	for (size_t i = 0; i < TVE_ARRAY_SIZE(dom_events); i++) {
 		lv_count(h);
 		id = virConnectDomainEventRegisterAny(h->conn, NULL, dom_events[i].id,
-						      dom_events[i].cb, ev_ref(h->ev), ev_unref);
+						      dom_events[i].cb, lv_ev_ref(h->ev), lv_ev_unref);
 		if (id < 0)
-			ev_unref(h->ev);
+			lv_ev_unref(h->ev);
 		else
 			h->dom_cb[h->n_dom_cb++] = id;
 	}
 	lv_count(h);
 	h->pool_cb = virConnectStoragePoolEventRegisterAny(
 		h->conn, NULL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
-		VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool), ev_ref(h->ev), ev_unref);
+		VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool), lv_ev_ref(h->ev), lv_ev_unref);
 	if (h->pool_cb < 0)
-		ev_unref(h->ev);
+		lv_ev_unref(h->ev);
 	lv_count(h);
 	h->net_cb = virConnectNetworkEventRegisterAny(
 		h->conn, NULL, VIR_NETWORK_EVENT_ID_LIFECYCLE,
-		VIR_NETWORK_EVENT_CALLBACK(on_network), ev_ref(h->ev), ev_unref);
+		VIR_NETWORK_EVENT_CALLBACK(on_network), lv_ev_ref(h->ev), lv_ev_unref);
 	if (h->net_cb < 0)
-		ev_unref(h->ev);
+		lv_ev_unref(h->ev);
 	/* No reference for the close callback: drivers without close
 	 * callbacks (test) accept it and never call the free function, and
 	 * unregistering waits for a running callback anyway. */
@@ -246,7 +247,7 @@ static void lv_close(void *opaque)
 			virConnectUnregisterCloseCallback(h->conn, on_close);
 		virConnectClose(h->conn);
 	}
-	ev_unref(h->ev);
+	lv_ev_unref(h->ev);
 	for (size_t i = 0; i < h->n_doms; i++)
 		lv_dom_free(h->doms[i]);
 	free(h->doms);
@@ -618,5 +619,13 @@ const struct tve_driver_ops tve_driver_libvirt = {
 	.refresh = lv_refresh,
 	.guest_action = lv_guest_action,
 	.set_vmid = lv_set_vmid,
+	.vol_create = lv_vol_create,
+	.vol_delete = lv_vol_delete,
+	.vol_path = lv_vol_path,
+	.pool_refresh = lv_pool_refresh,
+	.domain_define = lv_domain_define,
+	.domain_undefine = lv_domain_undefine,
+	.set_autostart = lv_set_autostart,
+	.is_local = lv_is_local,
 	.calls = lv_calls,
 };

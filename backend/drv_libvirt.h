@@ -4,6 +4,8 @@
  *   drv_libvirt_guests.c  GUESTS refresh: bulk stats, per-domain cache, uptime
  *   drv_libvirt_node.c    FACTS, POOLS and NETWORKS refreshes
  *   drv_libvirt_xml.c     domain/pool/volume/network XML parsing (libxml2)
+ *   drv_libvirt_caps.c    what the node offers new guests (caps)
+ *   drv_libvirt_create.c  volumes, define/undefine, autostart (creation)
  *
  * Threads: the handle is opened, refreshed and closed on the node's worker
  * thread; guest_action and set_vmid run on task threads; libvirt callbacks
@@ -38,7 +40,13 @@ struct lv_events {
 	struct lv_dirty *dirty;	/* domains whose XML must be refetched */
 	size_t n_dirty, cap_dirty;
 	bool pools_dirty, nets_dirty;
+	/* Node capabilities from their reader thread (drv_libvirt_caps.c). */
+	enum { LV_CAPS_NONE, LV_CAPS_READING, LV_CAPS_READY } caps_state;
+	struct tve_node_caps caps;
+	unsigned long caps_calls;
 };
+struct lv_events *lv_ev_ref(struct lv_events *ev);
+void lv_ev_unref(void *ev);
 
 /* Per-domain cache entry (worker-owned, sorted by uuid in h->doms). */
 struct lv_dom {
@@ -102,12 +110,16 @@ struct lv_handle {
 	size_t n_doms;
 	bool refreshed;		/* a GUESTS refresh has completed */
 	bool nowait;		/* stats NOWAIT flag accepted (so far) */
+	bool no_bulk_stats;	/* driver lacks GetAllDomainStats (LXC) */
 	char *hv_type;		/* virConnectGetType: "QEMU", "LXC", "TEST" */
 
 	bool have_static;	/* static facts fetched on this connection */
 	struct tve_node_facts facts;
 	int memstats_n;		/* node memory stats params, 0 = not asked, -1 = unsupported */
 	bool freemem_unsupported;
+
+	bool have_caps;		/* caps read on this connection */
+	struct tve_node_caps caps;
 
 	struct lv_poolc *pools;
 	size_t n_pools;
@@ -135,6 +147,21 @@ int lv_refresh_facts(struct lv_handle *h, struct tve_snapshot *snap, char **err)
 int lv_refresh_pools(struct lv_handle *h, struct tve_snapshot *snap, char **err);
 int lv_refresh_networks(struct lv_handle *h, struct tve_snapshot *snap, char **err);
 void lv_node_caches_free(struct lv_handle *h);
+
+/* drv_libvirt_caps.c: copies the node's caps into snap once they have
+ * been read (the first call starts the reading thread; what cannot be read
+ * stays empty/false). */
+void lv_caps_refresh(struct lv_handle *h, struct tve_snapshot *snap);
+
+/* drv_libvirt_create.c: the creation ops of struct tve_driver_ops. */
+int lv_vol_create(void *h, const char *pool, const char *xml, char **path, char **err);
+int lv_vol_delete(void *h, const char *pool, const char *volume, char **err);
+char *lv_vol_path(void *h, const char *pool, const char *volume, char **err);
+int lv_pool_refresh(void *h, const char *pool, char **err);
+int lv_domain_define(void *h, const char *xml, char uuid[37], char **err);
+int lv_domain_undefine(void *h, const char *uuid, char **err);
+int lv_set_autostart(void *h, const char *uuid, bool on, char **err);
+bool lv_is_local(void *h);
 
 /* drv_libvirt_xml.c.  Parsers return 0, or -1 with *err. */
 struct lv_meta {

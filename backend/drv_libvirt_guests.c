@@ -3,7 +3,9 @@
  * One bulk virConnectGetAllDomainStats per tick plus two cheap list calls
  * (transient and autostart domains); the domain XML is fetched only for
  * domains that are new or were invalidated by an event.  Rates come from
- * the difference to the previous sample kept in the cache. */
+ * the difference to the previous sample kept in the cache.  Drivers
+ * without bulk stats (LXC) get a list call and virDomainGetInfo per domain
+ * instead (fetch_info). */
 #include "drv_libvirt.h"
 
 #include <ctype.h>
@@ -313,15 +315,73 @@ static long long proc_lookup(const struct proc_guest *pg, size_t n, virDomainPtr
 struct round {
 	virDomainStatsRecordPtr *recs;
 	int n;
+	bool synthetic;		/* recs made by fetch_info(), freed by us */
 	struct lv_dom **ent;	/* per record: its cache entry */
 	char **xml;		/* per record: freshly fetched XML or NULL */
 };
+
+/* Drivers without bulk stats (LXC): a list call and virDomainGetInfo per
+ * domain, put into records of the same shape. */
+static int fetch_info(struct lv_handle *h, struct round *r, char **err)
+{
+	virDomainPtr *doms = NULL;
+	int n;
+
+	lv_count(h);
+	if ((n = virConnectListAllDomains(h->conn, &doms, 0)) < 0)
+		return lv_err(err, "cannot list domains");
+	r->synthetic = true;
+	r->recs = tve_xcalloc((size_t)n + 1, sizeof(*r->recs));
+	for (int i = 0; i < n; i++) {
+		virDomainStatsRecordPtr rec = tve_xcalloc(1, sizeof(*rec));
+		virDomainInfo info;
+		int max = 0;
+
+		rec->dom = doms[i];
+		lv_count(h);
+		if (virDomainGetInfo(doms[i], &info) < 0) {
+			memset(&info, 0, sizeof(info));
+			info.state = VIR_DOMAIN_NOSTATE;
+		}
+		virTypedParamsAddInt(&rec->params, &rec->nparams, &max, "state.state", info.state);
+		if (info.state != VIR_DOMAIN_SHUTOFF && info.state != VIR_DOMAIN_NOSTATE) {
+			virTypedParamsAddULLong(&rec->params, &rec->nparams, &max, "cpu.time",
+						info.cpuTime);
+			virTypedParamsAddULLong(&rec->params, &rec->nparams, &max, "balloon.current",
+						info.memory);
+			virTypedParamsAddUInt(&rec->params, &rec->nparams, &max, "vcpu.current",
+					      info.nrVirtCpu);
+		}
+		virTypedParamsAddULLong(&rec->params, &rec->nparams, &max, "balloon.maximum",
+					info.maxMem);
+		r->recs[i] = rec;
+	}
+	free(doms);
+	r->n = n;
+	return 0;
+}
+
+static void free_records(struct round *r)
+{
+	if (!r->synthetic) {
+		virDomainStatsRecordListFree(r->recs);
+		return;
+	}
+	for (int i = 0; r->recs && i < r->n; i++) {
+		virDomainFree(r->recs[i]->dom);
+		virTypedParamsFree(r->recs[i]->params, r->recs[i]->nparams);
+		free(r->recs[i]);
+	}
+	free(r->recs);
+}
 
 static int fetch_stats(struct lv_handle *h, bool io, struct round *r, char **err)
 {
 	unsigned stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
 			 VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU;
 
+	if (h->no_bulk_stats)
+		return fetch_info(h, r, err);
 	if (io)
 		stats |= VIR_DOMAIN_STATS_BLOCK | VIR_DOMAIN_STATS_INTERFACE;
 	lv_count(h);
@@ -336,6 +396,10 @@ static int fetch_stats(struct lv_handle *h, bool io, struct round *r, char **err
 			lv_count(h);
 			r->n = virConnectGetAllDomainStats(h->conn, stats, &r->recs, 0);
 		}
+	}
+	if (r->n < 0 && virGetLastErrorCode() == VIR_ERR_NO_SUPPORT) {
+		h->no_bulk_stats = true;
+		return fetch_info(h, r, err);
 	}
 	if (r->n < 0)
 		return lv_err(err, "cannot read domain stats");
@@ -624,6 +688,6 @@ cleanup:
 	free(gone);
 	free_list(transient, n_trans);
 	free_list(autostart, n_auto);
-	virDomainStatsRecordListFree(r.recs);
+	free_records(&r);
 	return ret;
 }

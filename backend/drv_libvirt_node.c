@@ -169,6 +169,7 @@ int lv_refresh_facts(struct lv_handle *h, struct tve_snapshot *snap, char **err)
 		}
 	}
 	snap->has_facts = true;
+	lv_caps_refresh(h, snap);
 	return 0;
 }
 
@@ -192,6 +193,8 @@ static void poolc_clear(struct lv_poolc *p)
 
 void lv_node_caches_free(struct lv_handle *h)
 {
+	tve_caps_clear(&h->caps);
+	h->have_caps = false;
 	for (size_t i = 0; i < h->n_pools; i++)
 		poolc_clear(&h->pools[i]);
 	free(h->pools);
