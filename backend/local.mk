@@ -16,4 +16,6 @@ libtvebackend_a_SOURCES = \
 	backend/drv_libvirt.c backend/drv_libvirt.h \
 	backend/drv_libvirt_guests.c \
 	backend/drv_libvirt_node.c \
-	backend/drv_libvirt_xml.c
+	backend/drv_libvirt_xml.c \
+	backend/drv_libvirt_caps.c \
+	backend/drv_libvirt_create.c
