@@ -283,7 +283,9 @@ struct tve_ct_spec {
 	/* 3. Root disk */
 	char *rootfs_pool;
 	unsigned long long rootfs_size;	/* bytes */
-	char *rootfs_volume;		/* set by tve_ct_spec_plan(): vm-ID-disk-0.raw */
+	char *rootfs_volume;		/* set by tve_ct_spec_plan(): vm-ID-disk-0.raw,
+					 * or subvol-ID-disk-0 (a directory) when
+					 * unprivileged */
 
 	/* 4. CPU */
 	unsigned cores;
@@ -331,9 +333,19 @@ int tve_ct_field_page(enum tve_ct_field f);	/* 0 General ... 6 DNS */
 char *tve_ct_check(const struct tve_ct_spec *s, const struct tve_create_ctx *ctx, enum tve_ct_field f);
 int tve_ct_check_page(const struct tve_ct_spec *s, const struct tve_create_ctx *ctx, int page, char **err);
 
+/* Names the root disk volume, skipping names already in the pool.  A
+ * privileged container's root disk is a raw ext4 image that libvirt LXC
+ * mounts through a loop device (vm-ID-disk-N.raw).  An unprivileged one's
+ * is a directory volume (subvol-ID-disk-N, libvirt format 'dir'): libvirt
+ * mounts the root filesystem inside the container's user namespace, where
+ * the kernel refuses to mount an ext4 image, so the size is not enforced
+ * there.  0, or -1 with *err. */
 int tve_ct_spec_plan(struct tve_ct_spec *s, const struct tve_create_ctx *ctx, char **err);
-/* The LXC <domain> XML; rootfs_path is the host path of the root disk
- * image (a raw ext4 image mounted through a loop device). */
+/* The <volume> XML of the planned root disk: a thin raw image of
+ * rootfs_size bytes, or a directory. */
+char *tve_ct_volume_xml(const struct tve_ct_spec *s);
+/* The LXC <domain> XML; rootfs_path is the host path of the root disk:
+ * the image (privileged) or the directory (unprivileged). */
 char *tve_ct_domain_xml(const struct tve_ct_spec *s, const struct tve_create_ctx *ctx,
 			const char *rootfs_path, char **err);
 char **tve_ct_summary(const struct tve_ct_spec *s);	/* password shown as "********" */
