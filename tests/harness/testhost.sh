@@ -18,14 +18,18 @@
 #   testhost_stop h1 "$tmp/h1"               # guests, daemon, namespaces: all gone
 #
 # Also: testhost_stop_all (every host this shell started; for traps),
-# testhost_uri DIR, testhost_domain_type [DIR] (kvm|qemu),
+# testhost_uri DIR, testhost_lxc_uri DIR, testhost_domain_type [DIR] (kvm|qemu),
 # testhost_pids DIR [COMM] (real pids inside the host, e.g. qemu-system-x86),
-# testhost_nsenter DIR CMD... (run CMD inside the host's namespaces),
+# testhost_nsenter DIR CMD... (run CMD inside the host's namespaces; e.g.
+# virsh lxc-enter-namespace, which reads /proc/PID of the container's init
+# as the daemon numbers it),
 # testhost_check_clean DIR (0 when nothing of the host is left).
 # Guests: tests/harness/guest.sh.
 #
 # After testhost_start:
 #   TESTHOST_URI   qemu+unix:///system?socket=DIR/run/libvirt/libvirt-sock
+#   TESTHOST_LXC_URI  lxc+unix:///system?socket=... (same daemon, LXC driver;
+#                  containers work: see the cgroup note in testhost_start)
 #   TESTHOST_NAME, TESTHOST_DIR     the host just started
 #   TESTHOST_DOMAIN_TYPE            kvm or qemu (see testhost_domain_type)
 # Files: DIR/libvirtd.log (daemon warnings/errors), DIR/var/log/libvirt/qemu/
@@ -35,7 +39,8 @@
 #
 # Command line: testhost.sh start NAME DIR [PORT_BASE]   (prints the URI)
 #               testhost.sh stop|kill-daemon|restart-daemon NAME DIR
-#               testhost.sh uri DIR | domain-type [DIR] | pids DIR | check-clean DIR
+#               testhost.sh uri DIR | lxc-uri DIR | domain-type [DIR] | pids DIR | check-clean DIR
+#               testhost.sh nsenter DIR CMD...
 #
 # Knobs (environment):
 #   TESTHOST_DOMAIN_TYPE_FORCE=kvm|qemu   force the guest domain type
@@ -58,6 +63,7 @@ _th_log() { echo "testhost: $*" >&2; }
 
 _th_uri() { echo "qemu+unix:///system?socket=$1/run/libvirt/libvirt-sock"; }
 testhost_uri() { _th_uri "$(cd "$1" 2>/dev/null && pwd || echo "$1")"; }
+testhost_lxc_uri() { local u; u=$(testhost_uri "$1"); echo "lxc${u#qemu}"; }
 
 # Absolute path without requiring it to exist yet.
 _th_abs() {
@@ -232,7 +238,10 @@ testhost_start() {
 	for m in $TESTHOST_MOUNTS; do
 		mkdir -p "$dir$m" "$m" || return 1
 	done
-	chmod 700 "$dir/run/libvirt"
+	# 0755 as on a real host: an unprivileged container's init (uid 100000)
+	# opens its console under /run/libvirt/lxc/NAME.devpts.  The sockets
+	# keep their own modes (unix_sock_*_perms).
+	chmod 755 "$dir/run/libvirt"
 	local caps_cache=${TESTHOST_CAPS_CACHE-${TVE_TOP_BUILDDIR:+$TVE_TOP_BUILDDIR/tests/out/qemu-caps}}
 	if [ -n "$caps_cache" ] && [ -d "$caps_cache" ] &&
 		[ ! -d "$dir/var/cache/libvirt/qemu/capabilities" ]; then
@@ -245,11 +254,23 @@ testhost_start() {
 	# The namespace's init: bind-mounts the private dirs, sets the hostname
 	# and then only reaps orphans (daemonized libvirtd, QEMU).  Killing it
 	# kills everything in the PID namespace, and the mounts go with it.
+	# It also hides a hybrid layout's cgroup2 mount, for libvirt LXC: with
+	# v1 controllers on a tmpfs at /sys/fs/cgroup and a cgroup2 at
+	# /sys/fs/cgroup/unified that holds a controller (here hugetlb),
+	# libvirt uses both backends, and the v2 one bind-mounts
+	# /sys/fs/cgroup/unified into the container before the v1 one has
+	# mounted the tmpfs under it: mkdir fails on the container's fresh
+	# sysfs ("Unable to create directory /sys/fs/cgroup/unified").
+	# Without that mount, in this namespace only, libvirt sees plain v1.
 	# shellcheck disable=SC2016
 	local init_script='
 		set -e
 		dir=$1 name=$2; shift 2
 		for m in "$@"; do mount --bind "$dir$m" "$m"; done
+		if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] &&
+			mountpoint -q /sys/fs/cgroup/unified; then
+			umount -l /sys/fs/cgroup/unified
+		fi
 		hostname "$name"
 		echo ok >"$dir/.testhost/ns-ready"
 		trap "" TERM INT HUP
@@ -307,8 +328,9 @@ testhost_start() {
 	TESTHOST_NAME=$name
 	TESTHOST_DIR=$dir
 	TESTHOST_URI=$(_th_uri "$dir")
+	TESTHOST_LXC_URI=$(testhost_lxc_uri "$dir")
 	TESTHOST_DOMAIN_TYPE=$(testhost_domain_type "$dir")
-	export TESTHOST_NAME TESTHOST_DIR TESTHOST_URI TESTHOST_DOMAIN_TYPE
+	export TESTHOST_NAME TESTHOST_DIR TESTHOST_URI TESTHOST_LXC_URI TESTHOST_DOMAIN_TYPE
 	return 0
 }
 
@@ -361,21 +383,23 @@ testhost_nsenter() {
 	nsenter -t "$init" -m -u -p -- "$@"
 }
 
-# testhost_stop NAME DIR: destroys running guests and active networks
+# testhost_stop NAME DIR: destroys running guests (QEMU and LXC) and active networks
 # through libvirt (so nothing outside the namespaces, e.g. a bridge, stays),
 # stops libvirtd, then kills the namespace's init, which takes every
 # remaining process and all the mounts with it.  Returns 1 if anything of
 # the host survives.  DIR itself (logs) is left for the caller to remove.
 testhost_stop() {
-	local name=${1:-${TESTHOST_NAME:-}} dir=${2:-${TESTHOST_DIR:-}} uri init upid pid d n rc=0
+	local name=${1:-${TESTHOST_NAME:-}} dir=${2:-${TESTHOST_DIR:-}} uri u init upid pid d n rc=0
 	[ -n "$dir" ] || { _th_log "testhost_stop: no host"; return 1; }
 	dir=$(_th_abs "$dir")
 	uri=$(_th_uri "$dir")
 	if init=$(_th_init_pid "$dir"); then
 		if _th_daemon_pid "$dir" >/dev/null &&
 			timeout 5 virsh -q -c "$uri" version >/dev/null 2>&1; then
-			for d in $(timeout 10 virsh -q -c "$uri" list --uuid 2>/dev/null); do
-				timeout 10 virsh -q -c "$uri" destroy "$d" >/dev/null 2>&1
+			for u in "$uri" "$(testhost_lxc_uri "$dir")"; do
+				for d in $(timeout 10 virsh -q -c "$u" list --uuid 2>/dev/null); do
+					timeout 10 virsh -q -c "$u" destroy "$d" >/dev/null 2>&1
+				done
 			done
 			for n in $(timeout 10 virsh -q -c "$uri" net-list --name 2>/dev/null); do
 				timeout 10 virsh -q -c "$uri" net-destroy "$n" >/dev/null 2>&1
@@ -452,12 +476,15 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	kill-daemon) testhost_kill_daemon "$@" ;;
 	restart-daemon) testhost_restart_daemon "$@" ;;
 	uri) testhost_uri "$@" ;;
+	lxc-uri) testhost_lxc_uri "$@" ;;
 	domain-type) testhost_domain_type "$@" ;;
 	pids) testhost_pids "$@" ;;
+	nsenter) testhost_nsenter "$@" ;;
 	check-clean) testhost_check_clean "$@" ;;
 	*)
 		echo "usage: $0 start NAME DIR [PORT_BASE] | stop NAME DIR | kill-daemon NAME DIR [SIG]" >&2
-		echo "       | restart-daemon NAME DIR | uri DIR | domain-type [DIR] | pids DIR | check-clean DIR" >&2
+		echo "       | restart-daemon NAME DIR | uri DIR | lxc-uri DIR | domain-type [DIR] | pids DIR | check-clean DIR" >&2
+		echo "       | nsenter DIR CMD..." >&2
 		exit 2
 		;;
 	esac
