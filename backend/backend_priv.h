@@ -60,6 +60,17 @@ struct tve_backend {
 /* Wakes the UI (the wake fd becomes readable). */
 void tve_backend_wake(struct tve_backend *b);
 
+/* backend_task.c */
+/* Checks and reserves an ID (0 = next free) for this session: returns it,
+ * or -1 with *err.  Release an ID whose guest was never made. */
+int tve_backend_reserve_vmid(struct tve_backend *b, int id, char **err);
+void tve_backend_release_vmid(struct tve_backend *b, int id);
+/* Runs fn(arg) on a detached task thread that tve_backend_free waits for;
+ * fn ends with tve_backend_spawn_done(b).  0, or -1 with *err (fn not
+ * run). */
+int tve_backend_spawn(struct tve_backend *b, void *(*fn)(void *), void *arg, char **err);
+void tve_backend_spawn_done(struct tve_backend *b);
+
 /* backend_node.c */
 void *tve_node_worker_main(void *opaque);
 struct tve_snapshot *tve_node_latest(struct tve_node *n);

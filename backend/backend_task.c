@@ -67,8 +67,7 @@ int tve_backend_next_vmid(struct tve_backend *b)
 	return id;
 }
 
-/* Checks and reserves id (0 = next free).  Returns it, or -1 with *err. */
-static int reserve_vmid(struct tve_backend *b, int id, char **err)
+int tve_backend_reserve_vmid(struct tve_backend *b, int id, char **err)
 {
 	int rc;
 
@@ -89,6 +88,48 @@ static int reserve_vmid(struct tve_backend *b, int id, char **err)
 	}
 	pthread_mutex_unlock(&b->lock);
 	return rc;
+}
+
+void tve_backend_release_vmid(struct tve_backend *b, int id)
+{
+	pthread_mutex_lock(&b->lock);
+	for (size_t i = 0; i < b->n_reserved; i++) {
+		if (b->reserved[i] == id) {
+			b->reserved[i] = b->reserved[--b->n_reserved];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&b->lock);
+}
+
+/* ---- task threads ---- */
+
+int tve_backend_spawn(struct tve_backend *b, void *(*fn)(void *), void *arg, char **err)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int rc;
+
+	pthread_mutex_lock(&b->lock);
+	b->task_threads++;
+	pthread_mutex_unlock(&b->lock);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&t, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		tve_backend_spawn_done(b);
+		return tve_set_err(err, "cannot start task: %s", strerror(rc));
+	}
+	return 0;
+}
+
+void tve_backend_spawn_done(struct tve_backend *b)
+{
+	pthread_mutex_lock(&b->lock);
+	b->task_threads--;
+	pthread_cond_broadcast(&b->tasks_done);
+	pthread_mutex_unlock(&b->lock);
 }
 
 /* ---- tasks ---- */
@@ -125,11 +166,7 @@ static void *task_main(void *opaque)
 	tve_task_finish(j->task, rc < 0 ? (err ? err : "failed") : NULL);
 	free(err);
 	free(j);
-
-	pthread_mutex_lock(&b->lock);
-	b->task_threads--;
-	pthread_cond_broadcast(&b->tasks_done);
-	pthread_mutex_unlock(&b->lock);
+	tve_backend_spawn_done(b);
 	return NULL;
 }
 
@@ -153,10 +190,7 @@ static int submit(struct tve_node *n, struct job *j, const char *type, const str
 		  char **task_id, char **err)
 {
 	struct tve_backend *b = n->b;
-	pthread_attr_t attr;
-	pthread_t t;
-	char target[32];
-	int rc;
+	char target[32], *msg = NULL;
 
 	j->node = n;
 	j->conn = tve_node_conn_get(n);
@@ -170,21 +204,13 @@ static int submit(struct tve_node *n, struct job *j, const char *type, const str
 	if (task_id)
 		*task_id = tve_xstrdup(tve_task_id(j->task));
 
-	pthread_mutex_lock(&b->lock);
-	b->task_threads++;
-	pthread_mutex_unlock(&b->lock);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	rc = pthread_create(&t, &attr, task_main, j);
-	pthread_attr_destroy(&attr);
-	if (rc != 0) {
-		pthread_mutex_lock(&b->lock);
-		b->task_threads--;
-		pthread_mutex_unlock(&b->lock);
-		tve_task_finish(j->task, strerror(rc));
+	if (tve_backend_spawn(b, task_main, j, &msg) < 0) {
+		tve_task_finish(j->task, msg);
 		tve_node_conn_put(n, j->conn);
 		free(j);
-		return tve_set_err(err, "cannot start task: %s", strerror(rc));
+		tve_set_err(err, "%s", msg);
+		free(msg);
+		return -1;
 	}
 	return 0;
 }
@@ -235,7 +261,7 @@ int tve_backend_set_vmid(struct tve_backend *b, size_t node, const char *uuid, i
 		tve_guest_clear(&g);
 		return tve_set_err(err, "guest already has ID %d", vmid);
 	}
-	vmid = reserve_vmid(b, vmid, err);
+	vmid = tve_backend_reserve_vmid(b, vmid, err);
 	if (vmid < 0) {
 		tve_guest_clear(&g);
 		return -1;

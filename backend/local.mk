@@ -6,12 +6,16 @@ libtvebackend_a_SOURCES = \
 	backend/util.c backend/util.h \
 	backend/backend.c backend/backend.h backend/backend_priv.h \
 	backend/backend_task.c backend/backend_node.c \
+	backend/backend_create.c backend/backend_create.h backend/backend_create_ct.c \
 	backend/driver.h \
 	backend/model.c backend/model.h \
 	backend/task.c backend/task.h backend/task_priv.h \
 	backend/task_file.c \
 	backend/config.c backend/config.h \
 	backend/spec.h \
+	backend/spec_common.c backend/spec_vm_priv.h backend/spec_vm.c \
+	backend/spec_vm_check.c backend/spec_vm_summary.c backend/spec_vm_xml.c \
+	backend/spec_ct.c backend/ct_rootfs.c backend/ct_rootfs.h backend/ct_template.c \
 	backend/lv_events.c \
 	backend/drv_libvirt.c backend/drv_libvirt.h \
 	backend/drv_libvirt_guests.c \
@@ -19,3 +23,5 @@ libtvebackend_a_SOURCES = \
 	backend/drv_libvirt_xml.c \
 	backend/drv_libvirt_caps.c \
 	backend/drv_libvirt_create.c
+# ct_rootfs.c hashes root passwords with libxcrypt's crypt_r (SHA-512).
+BACKEND_LIBS += $(CRYPT_LIBS)

@@ -7,10 +7,10 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential autoconf automake libtool pkg-config
  libncurses-dev libvirt-dev libxml2-dev libssh-dev libjson-c-dev
- libcurl4-openssl-dev libinih-dev libcmocka-dev
+ libcurl4-openssl-dev libinih-dev libcmocka-dev libcrypt-dev
  libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-daemon-driver-lxc
  libvirt-clients qemu-system-x86 qemu-utils ovmf swtpm swtpm-tools
- debootstrap busybox-static e2fsprogs tar gzip xz-utils zstd
+ debootstrap busybox-static e2fsprogs tar gzip xz-utils zstd libcap2-bin
  openssh-server tmux htop python3 python3-pyte iproute2 util-linux procps"
 
 missing=

@@ -15,6 +15,44 @@ check_PROGRAMS += tests/unit/test_config
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
 tests_unit_test_config_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_config_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/unit/test_spec
+tests_unit_test_spec_SOURCES = tests/unit/test_spec.c
+tests_unit_test_spec_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_spec_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/unit/test_spec_xml
+tests_unit_test_spec_xml_SOURCES = tests/unit/test_spec_xml.c
+tests_unit_test_spec_xml_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_spec_xml_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/unit/test_spec_ct
+tests_unit_test_spec_ct_SOURCES = tests/unit/test_spec_ct.c
+tests_unit_test_spec_ct_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_spec_ct_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/golden/ct-unpriv-dhcp.xml tests/golden/ct-unpriv-dhcp.summary \
+	tests/golden/ct-unpriv-dhcp.volume \
+	tests/golden/ct-priv-static.xml tests/golden/ct-priv-static.summary \
+	tests/golden/ct-priv-static.volume \
+	tests/golden/ct-network-slaac.xml tests/golden/ct-network-slaac.summary \
+	tests/golden/ct-network-slaac.volume \
+	tests/golden/ct-nonet.xml tests/golden/ct-nonet.summary tests/golden/ct-nonet.volume \
+	tests/golden/ct-test.xml tests/golden/ct-test.summary tests/golden/ct-test.volume
+# The golden VM XML checked by libvirt's own schema and test driver; run.sh
+# runs the executables in tests/unit of the build tree, so the script is
+# copied there without its .sh.
+check_SCRIPTS = tests/unit/test_golden_valid
+tests/unit/test_golden_valid: $(top_srcdir)/tests/unit/test_golden_valid.sh
+	$(AM_V_GEN)mkdir -p tests/unit && cp $< $@ && chmod +x $@
+CLEANFILES = tests/unit/test_golden_valid
+EXTRA_DIST += tests/unit/test_golden_valid.sh tests/golden/vm-cpu.summary \
+	tests/golden/vm-cpu.volumes tests/golden/vm-cpu.xml tests/golden/vm-disks.summary \
+	tests/golden/vm-disks.volumes tests/golden/vm-disks.xml \
+	tests/golden/vm-linux-default.summary tests/golden/vm-linux-default.volumes \
+	tests/golden/vm-linux-default.xml tests/golden/vm-lsi.summary \
+	tests/golden/vm-lsi.volumes tests/golden/vm-lsi.xml tests/golden/vm-net.summary \
+	tests/golden/vm-net.volumes tests/golden/vm-net.xml tests/golden/vm-q35.summary \
+	tests/golden/vm-q35.volumes tests/golden/vm-q35.xml tests/golden/vm-serial.summary \
+	tests/golden/vm-serial.volumes tests/golden/vm-serial.xml tests/golden/vm-test.summary \
+	tests/golden/vm-test.volumes tests/golden/vm-test.xml tests/golden/vm-win11.summary \
+	tests/golden/vm-win11.volumes tests/golden/vm-win11.xml
 
 # --- backend (libvirt test driver) ---
 check_PROGRAMS += tests/backend/test_backend
@@ -31,8 +69,18 @@ check_PROGRAMS += tests/integration/itest_lifecycle
 tests_integration_itest_lifecycle_SOURCES = tests/integration/itest_lifecycle.c
 tests_integration_itest_lifecycle_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_integration_itest_lifecycle_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/integration/itest_ct
+tests_integration_itest_ct_SOURCES = tests/integration/itest_ct.c
+tests_integration_itest_ct_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_integration_itest_ct_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/integration/test_ct.sh
+check_PROGRAMS += tests/integration/itest_create
+tests_integration_itest_create_SOURCES = tests/integration/itest_create.c
+tests_integration_itest_create_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_integration_itest_create_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/harness/testhost.sh tests/harness/guest.sh \
-	tests/integration/test_harness.sh tests/integration/test_lifecycle.sh
+	tests/integration/test_harness.sh tests/integration/test_lifecycle.sh \
+	tests/integration/test_create.sh
 
 EXTRA_DIST += tests/run.sh tests/tui/lib.sh tests/tui/test_demo.sh tests/tui/test_libvirt.sh \
-	tests/tui/test_layout.sh
+	tests/tui/test_layout.sh tests/tui/test_wizard.sh

@@ -622,6 +622,71 @@ static void test_event_storm_coalesced(void **state)
 }
 
 /* The state dir holds only task files: remove them and the dir. */
+static int has_caps(const struct tve_snapshot *s, const void *arg)
+{
+	(void)arg;
+	return s->state == TVE_NODE_ONLINE && s->has_caps && s->n_pools > 0;
+}
+
+static int has_vmid(const struct tve_snapshot *s, const void *arg)
+{
+	return tve_snapshot_find_vmid(s, *(const int *)arg) != NULL;
+}
+
+/* Create VM on the test driver: caps arrive (domain type "test"), the
+ * defaults make a valid spec, the task defines the guest with its ID and
+ * its disk volume; a bad spec is refused before a task exists. */
+static void test_create_vm(void **state)
+{
+	const char *uris[] = { fixture_uri };
+	struct tve_backend *b = start(uris, 1);
+	struct tve_create_ctx ctx;
+	struct tve_vm_spec spec = {0};
+	struct tve_snapshot *s;
+	const struct tve_guest *g;
+	const struct tve_pool *p;
+	char *id = NULL, *err = NULL;
+	int vmid;
+	bool vol = false;
+
+	(void)state;
+	s = wait_for(b, 0, has_caps, NULL);
+	assert_non_null(s);
+	assert_string_equal(s->caps.domain_type, "test");
+	tve_snapshot_unref(s);
+
+	tve_backend_ctx_get(b, 0, &ctx);
+	tve_vm_spec_defaults(&spec, &ctx);
+	tve_backend_ctx_release(&ctx);
+	vmid = spec.vmid;
+	assert_int_equal(vmid, 102);	/* 100 and 101 are taken */
+	free(spec.name);
+	spec.name = tve_xstrdup("bad_name");
+	assert_int_equal(tve_backend_create_vm(b, 0, &spec, &id, &err), -1);
+	assert_non_null(err);
+	assert_null(id);
+	free(err);
+	err = NULL;
+
+	free(spec.name);
+	spec.name = tve_xstrdup("made1");
+	assert_int_equal(tve_backend_create_vm(b, 0, &spec, &id, &err), 0);
+	assert_int_equal(wait_task(b, id, &err), TVE_TASK_OK);
+	free(id);
+	s = wait_for(b, 0, has_vmid, &vmid);
+	assert_non_null(s);
+	g = tve_snapshot_find_vmid(s, vmid);
+	assert_string_equal(g->name, "made1");
+	p = tve_snapshot_find_pool(s, spec.disks[0].pool);
+	assert_non_null(p);
+	for (size_t i = 0; i < p->n_volumes; i++)
+		vol |= strncmp(p->volumes[i].name, "vm-102-disk-0", 13) == 0;
+	assert_true(vol);
+	tve_snapshot_unref(s);
+	tve_vm_spec_clear(&spec);
+	tve_backend_free(&b);
+}
+
 static void remove_state_dir(void)
 {
 	DIR *d = opendir(state_dir);
@@ -651,6 +716,7 @@ int main(void)
 		cmocka_unit_test(test_partial_failure_keeps_node_online),
 		cmocka_unit_test(test_stale_close_callback),
 		cmocka_unit_test(test_event_storm_coalesced),
+		cmocka_unit_test(test_create_vm),
 	};
 	const char *src = getenv("TVE_TOP_SRCDIR");
 	int rc;
