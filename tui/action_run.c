@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "tui.h"
+#include "wizard.h"
 
 #define STATE_BIT(s) (1u << (s))
 #define ACTIVE_STATES (STATE_BIT(TVE_STATE_RUNNING) | STATE_BIT(TVE_STATE_BLOCKED))
@@ -21,6 +22,8 @@ static const unsigned allowed_states[ACT__COUNT] = {
 	[ACT_RESUME] = STATE_BIT(TVE_STATE_PAUSED),
 	[ACT_SET_ID] = ~0u,
 	[ACT_REFRESH] = ~0u,
+	[ACT_CREATE_VM] = ~0u,
+	[ACT_CREATE_CT] = ~0u,
 };
 
 struct pending {
@@ -63,6 +66,19 @@ static const char *label_of(enum action act, const struct obj_ref *o)
 	return act == ACT_REFRESH && o->kind == OBJ_DC ? "Refresh all nodes" : action_table[act].label;
 }
 
+/* Where a Create wizard starts: the selection's node when it is online,
+ * else the first online node; -1 if none is. */
+static long create_node(struct app *a, const struct obj_ref *o)
+{
+	if (o->kind != OBJ_DC && o->node < a->n_nodes &&
+	    app_snap(a, o->node)->state == TVE_NODE_ONLINE)
+		return (long)o->node;
+	for (size_t i = 0; i < a->n_nodes; i++)
+		if (app_snap(a, i)->state == TVE_NODE_ONLINE)
+			return (long)i;
+	return -1;
+}
+
 /* NULL if act can run on o now; else why not, in buf, about subject ("it"
  * in the menu, the guest's label on the status line).  *unsupported tells
  * a driver gap from a state that does not allow it. */
@@ -80,6 +96,13 @@ static const char *unavailable(struct app *a, enum action act, const struct obj_
 	}
 	if (act == ACT_REFRESH)
 		return NULL;
+	if (act == ACT_CREATE_VM || act == ACT_CREATE_CT) {
+		if (create_node(a, o) < 0) {
+			snprintf(buf, len, "no node is online");
+			return buf;
+		}
+		return NULL;
+	}
 	s = app_snap(a, o->node);
 	g = app_guest(a, o);
 	if (!g) {
@@ -123,6 +146,15 @@ static void run(struct app *a, enum action act, const struct obj_ref *o)
 			tve_backend_refresh(a->b, o->node);
 			app_msg(a, false, "Refreshing %s", app_snap(a, o->node)->node);
 		}
+		return;
+	}
+	if (act == ACT_CREATE_VM || act == ACT_CREATE_CT) {
+		long node = create_node(a, o);
+
+		if (node >= 0 && act == ACT_CREATE_VM)
+			wizard_vm_open(a, (size_t)node);
+		else if (node >= 0)
+			wizard_ct_open(a, (size_t)node);
 		return;
 	}
 	g = app_guest(a, o);

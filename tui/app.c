@@ -18,6 +18,7 @@
 #include "draw.h"
 #include "theme.h"
 #include "tui.h"
+#include "wizard.h"
 
 static int sig_pipe[2] = { -1, -1 };
 static int saved_stderr = -1;
@@ -149,9 +150,11 @@ static void render(struct app *a)
 		if (d & DIRTY_STATUS)
 			bars_draw_status(a);
 	}
-	if (d & DIRTY_DIALOG)
+	if (d & DIRTY_DIALOG) {
+		wizard_draw();	/* below the dialogs it opened */
 		for (size_t i = 0; i < a->n_dlg; i++)
 			dialog_draw(a->dlg[i]);
+	}
 	update_panels();
 	doupdate();
 	a->dirty = 0;
@@ -345,6 +348,11 @@ static void on_key(struct app *a, int key)
 		a->dirty |= DIRTY_DIALOG;
 		return;
 	}
+	if (wizard_active()) {
+		wizard_key(a, key);
+		a->dirty |= DIRTY_DIALOG;
+		return;
+	}
 	if (a->quit_prompt) {
 		a->quit_prompt = false;
 		a->dirty |= DIRTY_STATUS;
@@ -415,6 +423,7 @@ static void on_resize(struct app *a)
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
 	layout_apply(a);
+	wizard_place();
 	clearok(curscr, TRUE);
 }
 
@@ -465,6 +474,8 @@ static void loop(struct app *a, WINDOW *in)
 		if (fds[2].revents & POLLIN) {
 			tve_backend_drain_wake(a->b);
 			app_sync(a);
+			if (wizard_sync(a))
+				a->dirty |= DIRTY_DIALOG;
 		}
 		if (fds[0].revents & POLLIN)
 			read_keys(a, in);
@@ -521,6 +532,7 @@ int app_run(struct tve_backend *b, const struct app_opts *opts)
 
 	while (a->n_dlg)
 		dialog_free(a->dlg[--a->n_dlg]);
+	wizard_close(a);
 	layout_free(&a->lay);
 	delwin(in);
 	/* No delscreen(): the panel library's stdscr panel hangs off the

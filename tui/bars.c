@@ -37,11 +37,11 @@ struct hint {
 };
 
 static const struct hint tree_hints[] = {
-	{ "F1/?", "Help" }, { "m", "Menu" }, { "/", "Filter" }, { "Enter", "Open" },
+	{ "F1/?", "Help" }, { "m", "Menu" }, { "c/C", "Create" }, { "/", "Filter" }, { "Enter", "Open" },
 	{ "Tab", "Pane" }, { "q", "Quit" },
 };
 static const struct hint content_hints[] = {
-	{ "F1/?", "Help" }, { "m", "Menu" }, { "[ ]", "Tabs" }, { "Enter", "Open" },
+	{ "F1/?", "Help" }, { "m", "Menu" }, { "c/C", "Create" }, { "[ ]", "Tabs" }, { "Enter", "Open" },
 	{ "Tab", "Pane" }, { "q", "Quit" },
 };
 static const struct hint task_hints[] = {

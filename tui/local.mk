@@ -14,6 +14,9 @@ tve_SOURCES = \
 	tui/view_dc.c tui/view_node.c tui/view_guest.c tui/view_storage.c \
 	tui/taskpanel.c tui/taskpanel.h \
 	tui/dialog.c tui/dialog.h \
+	tui/form.c tui/form.h tui/form_priv.h tui/form_draw.c \
+	tui/wizard.h tui/wizard_common.c tui/wizard_bind.c \
+	tui/wizard_vm.c tui/wizard_ct.c \
 	tui/vbuf.c tui/vbuf.h \
 	tui/theme.c tui/theme.h \
 	tui/draw.c tui/draw.h \
