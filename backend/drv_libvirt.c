@@ -4,6 +4,7 @@
  * drv_libvirt.h for the threading rules. */
 #include "drv_libvirt.h"
 
+#include <dirent.h>
 #include <libvirt/virterror.h>
 #include <libxml/xmlerror.h>
 #include <stdio.h>
@@ -433,6 +434,101 @@ static bool is_active_state(int st)
 }
 
 /* Asks the guest to shut down and waits for it, then maybe forces. */
+/* The command name of process pid ("systemd"), or "" when unreadable. */
+static void proc_comm(const char *pid, char *buf, size_t len)
+{
+	char path[300];
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+	if ((f = fopen(path, "r"))) {
+		if (fgets(buf, (int)len, f))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+	}
+}
+
+/* Whether container name's init (the child of its libvirt_lxc process) is
+ * systemd: 1 yes, 0 no, -1 not found (the node is not this host). */
+static int lxc_init_is_systemd(const char *name)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char ctl[300] = "", buf[4096], comm[64];
+	int found = -1;
+
+	while (d && !ctl[0] && (e = readdir(d))) {
+		char path[300];
+		size_t n;
+		FILE *f;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		/* argv: .../libvirt_lxc --name NAME ... (NUL-separated) */
+		if (!strstr(buf, "libvirt_lxc"))
+			continue;
+		for (size_t i = 0; i + 7 < n; i += strlen(buf + i) + 1)
+			if (strcmp(buf + i, "--name") == 0 && strcmp(buf + i + 7, name) == 0)
+				snprintf(ctl, sizeof(ctl), "%s", e->d_name);
+	}
+	if (d)
+		rewinddir(d);
+	while (d && ctl[0] && found < 0 && (e = readdir(d))) {
+		char path[300], *close;
+		FILE *f;
+		size_t n;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		/* "pid (comm) state ppid ..." */
+		if ((close = strrchr(buf, ')')) && close[1] && close[2]) {
+			char ppid[300];
+
+			if (sscanf(close + 2, "%*c %299s", ppid) == 1 && strcmp(ppid, ctl) == 0) {
+				proc_comm(e->d_name, comm, sizeof(comm));
+				found = strcmp(comm, "systemd") == 0;
+			}
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Asks the guest to power off.  Containers: systemd (and sysvinit) take
+ * the request through their initctl pipe, which plain shutdown writes to;
+ * other inits need SIGTERM.  libvirt 9.0 reports success without doing
+ * anything when a container has no initctl pipe, and SIGTERM makes
+ * systemd re-execute itself, so tve looks at the init of a container on
+ * this host to choose. */
+static int request_shutdown(struct lv_handle *h, virDomainPtr dom, struct tve_task *t, char **err)
+{
+	unsigned flags = 0;
+
+	if (h->hv_type && strcmp(h->hv_type, "LXC") == 0 && h->local &&
+	    lxc_init_is_systemd(virDomainGetName(dom)) == 0) {
+		tve_task_log(t, "the container's init is not systemd: sending it SIGTERM");
+		flags = VIR_DOMAIN_SHUTDOWN_SIGNAL;
+	}
+	lv_count(h);
+	if (virDomainShutdownFlags(dom, flags) < 0)
+		return act_fail(t, err, NULL);
+	return 0;
+}
+
 static int do_shutdown(struct lv_handle *h, virDomainPtr dom, const char *label,
 		       const struct tve_action_opts *opts, struct tve_task *t, char **err)
 {
@@ -442,9 +538,8 @@ static int do_shutdown(struct lv_handle *h, virDomainPtr dom, const char *label,
 	struct timespec half = {0, 500 * 1000 * 1000};
 
 	tve_task_log(t, "shutting down %s (timeout %d s)", label, timeout);
-	lv_count(h);
-	if (virDomainShutdown(dom) < 0)
-		return act_fail(t, err, NULL);
+	if (request_shutdown(h, dom, t, err) < 0)
+		return -1;
 	deadline = tve_now_ms() + (uint64_t)timeout * 1000;
 	for (;;) {
 		if (get_state(h, dom, &st) < 0)

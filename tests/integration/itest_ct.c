@@ -781,7 +781,30 @@ static void test_backend_create_ct(void **state)
 	out = sh("busybox ping -c 1 -W 3 %s.8 >/dev/null && echo reachable", T.net);
 	assert_string_equal(out, "reachable");
 	free(out);
-	assert_int_equal(virDomainDestroy(dom), 0);
+	/* Shutdown from tve: the busybox init has no initctl pipe, so tve
+	 * falls back to SIGTERM, which it obeys. */
+	{
+		char uuid[VIR_UUID_STRING_BUFLEN];
+		long long deadline = now_ms() + 10000;
+		bool listed = false;
+
+		assert_int_equal(virDomainGetUUIDString(dom, uuid), 0);
+		while (!listed && now_ms() < deadline) {
+			struct tve_snapshot *sn = tve_backend_snapshot(T.b, 0);
+
+			listed = tve_snapshot_find_guest(sn, uuid) != NULL;
+			tve_snapshot_unref(sn);
+			if (!listed)
+				usleep(100 * 1000);
+		}
+		assert_true(listed);
+		if (tve_backend_guest_action(T.b, 0, uuid, TVE_ACT_SHUTDOWN, &id, &err) < 0)
+			fail_msg("shutdown refused: %s", err);
+		assert_int_equal(backend_task(id, 30000, &err), TVE_TASK_OK);
+		free(id);
+		assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+		assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
+	}
 	assert_int_equal(virDomainUndefine(dom), 0);
 	virDomainFree(dom);
 	path = template_path("subvol-210-disk-0");
