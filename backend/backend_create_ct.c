@@ -292,8 +292,8 @@ int tve_backend_make_template(struct tve_backend *b, size_t node, const char *po
 	j->node = n;
 	if (!(j->conn = tve_node_conn_get(n)) || !j->conn->drv->is_local ||
 	    !j->conn->drv->is_local(j->conn->h)) {
-		tve_set_err(err, "%s: templates are made on this host, and %s is %s", n->name,
-			    n->name, j->conn ? "not a local node" : "offline");
+		tve_set_err(err, j->conn ? "%s is not this host (templates are made locally)"
+				 : "%s is offline", n->name);
 		if (j->conn)
 			tve_node_conn_put(n, j->conn);
 		free(j->dest);

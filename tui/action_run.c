@@ -24,6 +24,7 @@ static const unsigned allowed_states[ACT__COUNT] = {
 	[ACT_REFRESH] = ~0u,
 	[ACT_CREATE_VM] = ~0u,
 	[ACT_CREATE_CT] = ~0u,
+	[ACT_TEMPLATE] = ~0u,
 };
 
 struct pending {
@@ -104,6 +105,20 @@ static const char *unavailable(struct app *a, enum action act, const struct obj_
 		return NULL;
 	}
 	s = app_snap(a, o->node);
+	if (act == ACT_TEMPLATE) {
+		const struct tve_pool *p = app_pool(a, o);
+
+		if (s->state != TVE_NODE_ONLINE)
+			snprintf(buf, len, "node %s is %s", s->node, tve_node_state_name(s->state));
+		else if (!p || !p->active)
+			snprintf(buf, len, "the storage is not active");
+		else if (!p->type || (strcmp(p->type, "dir") && strcmp(p->type, "fs") &&
+				      strcmp(p->type, "netfs")))
+			snprintf(buf, len, "templates go into directory storages");
+		else
+			return NULL;
+		return buf;
+	}
 	g = app_guest(a, o);
 	if (!g) {
 		snprintf(buf, len, "the guest is gone");
@@ -157,6 +172,16 @@ static void run(struct app *a, enum action act, const struct obj_ref *o)
 			wizard_ct_open(a, (size_t)node);
 		return;
 	}
+	if (act == ACT_TEMPLATE) {
+		const struct tve_pool *p = app_pool(a, o);
+
+		if (!p || tve_backend_make_template(a->b, o->node, p->name, "bookworm", NULL, NULL,
+						    &err) < 0)
+			app_error(a, "%s: %s", ai->label, err ? err : "the storage is gone");
+		free(err);
+		app_poll_tasks(a);
+		return;
+	}
 	g = app_guest(a, o);
 	if (!g) {
 		app_error(a, "%s: the guest is gone", ai->label);
@@ -207,6 +232,8 @@ static void invoke_on(struct app *a, enum action act, const struct obj_ref *o)
 	g = app_guest(a, o);
 	if (g)
 		guest_label(g, what, sizeof(what));
+	else if (o->kind == OBJ_POOL && app_pool(a, o))
+		snprintf(what, sizeof(what), "in storage %s", app_pool(a, o)->name);
 	else
 		snprintf(what, sizeof(what), "it");
 	if (unavailable(a, act, o, what, why, sizeof(why), &unsupported)) {

@@ -36,7 +36,8 @@ enum applies {
 	X(SET_ID,   'i', "Assign ID",    "Give the guest the next free ID (100+)",  false, APPLY_GUEST, ACT_NO_GUEST_ACTION) \
 	X(REFRESH,  'R', "Refresh node", "Reload the node's data now (Datacenter: all)", false, APPLY_ANY, ACT_NO_GUEST_ACTION) \
 	X(CREATE_VM, 'c', "Create VM",   "Create a virtual machine (wizard) on this node", false, APPLY_ANY, ACT_NO_GUEST_ACTION) \
-	X(CREATE_CT, 'C', "Create CT",   "Create a container (wizard) on this node", false, APPLY_ANY, ACT_NO_GUEST_ACTION)
+	X(CREATE_CT, 'C', "Create CT",   "Create a container (wizard) on this node", false, APPLY_ANY, ACT_NO_GUEST_ACTION) \
+	X(TEMPLATE, 'T', "Debian template", "Make a Debian 12 container template in this storage (debootstrap, ~60 MiB download)", true, APPLY_POOL, ACT_NO_GUEST_ACTION)
 
 enum action {
 #define X(id, key, label, help, confirm, applies, gact) ACT_##id,
