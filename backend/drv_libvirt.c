@@ -679,7 +679,6 @@ static int lv_set_vmid(void *opaque, const char *uuid, int vmid, char **err)
 	if (is_active_state(st))
 		flags |= VIR_DOMAIN_AFFECT_LIVE;
 
-	/* Keep the type, tags and notes already there. */
 	lv_count(h);
 	xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, TVE_METADATA_NS,
 				   persistent ? VIR_DOMAIN_AFFECT_CONFIG : VIR_DOMAIN_AFFECT_LIVE);
@@ -687,10 +686,17 @@ static int lv_set_vmid(void *opaque, const char *uuid, int vmid, char **err)
 		lv_err(err, NULL);
 		goto cleanup;
 	}
-	if (xml && lv_xml_parse_meta(xml, &m, err) < 0)
-		goto cleanup;
-	m.vmid = vmid;
-	meta = lv_xml_build_meta(&m);
+	/* Every other element (OS type, startup order, disk and NIC flags of
+	 * guests tve created) is kept as it is. */
+	if (xml) {
+		if (!(meta = lv_xml_meta_set_vmid(xml, vmid))) {
+			tve_set_err(err, "cannot parse the guest's tve metadata");
+			goto cleanup;
+		}
+	} else {
+		m.vmid = vmid;
+		meta = lv_xml_build_meta(&m);
+	}
 	lv_count(h);
 	if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, meta, TVE_METADATA_PREFIX,
 				 TVE_METADATA_NS, flags) < 0) {

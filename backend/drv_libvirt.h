@@ -176,6 +176,9 @@ void lv_meta_clear(struct lv_meta *m);
 int lv_xml_parse_domain(const char *xml, struct tve_guest *g, char **err);
 /* Parses what virDomainGetMetadata returns (a <guest> element). */
 int lv_xml_parse_meta(const char *xml, struct lv_meta *m, char **err);
+/* The metadata element xml (as virDomainGetMetadata returns it) with its
+ * vmid child set to vmid, every other child kept; NULL if xml is not XML. */
+char *lv_xml_meta_set_vmid(const char *xml, int vmid);
 /* "<guest><vmid>N</vmid>...</guest>" with text escaped; NULL fields left out. */
 char *lv_xml_build_meta(const struct lv_meta *m);
 int lv_xml_parse_pool(const char *xml, char **type, char **path, char **err);

@@ -227,6 +227,33 @@ static void sbuf_escaped(struct sbuf *b, const char *s)
 	}
 }
 
+char *lv_xml_meta_set_vmid(const char *xml, int vmid)
+{
+	xmlDocPtr doc = doc_open(xml, "metadata", NULL);
+	xmlNodePtr root, vm = NULL;
+	xmlBufferPtr buf;
+	char num[24], *out = NULL;
+
+	if (!doc)
+		return NULL;
+	root = xmlDocGetRootElement(doc);
+	snprintf(num, sizeof(num), "%d", vmid);
+	for (xmlNodePtr c = root->children; c && !vm; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, (const xmlChar *)"vmid"))
+			vm = c;
+	if (vm)
+		xmlNodeSetContent(vm, (const xmlChar *)num);
+	else
+		xmlNewTextChild(root, root->ns, (const xmlChar *)"vmid", (const xmlChar *)num);
+	if ((buf = xmlBufferCreate())) {
+		if (xmlNodeDump(buf, doc, root, 0, 0) > 0)
+			out = tve_xstrdup((const char *)xmlBufferContent(buf));
+		xmlBufferFree(buf);
+	}
+	xmlFreeDoc(doc);
+	return out;
+}
+
 char *lv_xml_build_meta(const struct lv_meta *m)
 {
 	struct sbuf b = {0};

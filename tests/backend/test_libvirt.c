@@ -493,6 +493,24 @@ static void test_set_vmid(void **state)
 	free(xml);
 	virDomainFree(dom);
 
+	/* what tve's Create VM writes (OS type, disk flags) survives a new ID */
+	dom = virDomainLookupByUUIDString(c, U_LEGACY);
+	assert_int_equal(virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT,
+					      "<guest><vmid>150</vmid><ostype>l26</ostype>"
+					      "<disk name='scsi0' dev='sda' backup='0'/></guest>",
+					      TVE_METADATA_PREFIX, TVE_METADATA_NS,
+					      VIR_DOMAIN_AFFECT_CONFIG), 0);
+	assert_int_equal(drv->set_vmid(h, U_LEGACY, 151, &err), 0);
+	xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, TVE_METADATA_NS,
+				   VIR_DOMAIN_AFFECT_CONFIG);
+	assert_non_null(xml);
+	assert_non_null(strstr(xml, "151</"));
+	assert_null(strstr(xml, "150</"));
+	assert_non_null(strstr(xml, "l26</"));
+	assert_non_null(strstr(xml, "backup=\"0\""));
+	free(xml);
+	virDomainFree(dom);
+
 	assert_int_equal(drv->set_vmid(h, U_LEGACY, 0, &err), -1);
 	assert_non_null(strstr(err, "invalid"));
 	free(err);
