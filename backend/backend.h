@@ -82,6 +82,85 @@ int tve_backend_create_ct(struct tve_backend *b, size_t node, const struct tve_c
 int tve_backend_make_template(struct tve_backend *b, size_t node, const char *pool,
 			      const char *suite, const char *mirror, char **task_id, char **err);
 
+/* ---- storage ---- */
+
+/* What the Add Storage wizard produces.  Which fields a type uses:
+ *   dir      path (created when build)
+ *   fs       source (block device), path (mount point)
+ *   netfs    host, source (export path), path (mount point)
+ *   logical  source (volume group name), devices (physical volumes to make
+ *            the VG on when build; NULL = the VG exists)
+ *   iscsi    host, source (target IQN), path (/dev/disk/by-path)
+ *   zfs      source (zpool name)
+ *   rbd      host (monitor), source (ceph pool)
+ *   disk     source (device), path (/dev)
+ * Proxmox's "content" (images, iso, vztmpl, backup, rootdir, snippets) has
+ * no libvirt equivalent: tve keeps it per node and pool in its state
+ * directory (storage-NODE.json). */
+struct tve_pool_spec {
+	char *name;
+	char *type;
+	char *path, *host, *source, *devices;
+	char *content;		/* "images,iso,vztmpl,..." */
+	bool build;		/* create the directory / make the VG */
+	bool active;		/* "enable": start it now */
+	bool autostart;
+};
+void tve_pool_spec_clear(struct tve_pool_spec *s);
+/* NULL when fine, else why not (name taken on the node, path not
+ * absolute, host/export/target empty, type unsupported by the node). */
+char *tve_pool_spec_check(const struct tve_pool_spec *s, const struct tve_snapshot *node);
+/* The <pool> XML that will be defined. */
+char *tve_pool_spec_xml(const struct tve_pool_spec *s);
+/* The content types kept for a pool ("images,iso" ...), or NULL when none
+ * were set (then every type is allowed). */
+char *tve_backend_pool_content(struct tve_backend *b, size_t node, const char *pool);
+
+/* Each of these runs as a task on node i; 0 once it exists, -1 with *err
+ * when it could not start.  task_id as in tve_backend_guest_action. */
+int tve_backend_pool_add(struct tve_backend *b, size_t node, const struct tve_pool_spec *spec,
+			 char **task_id, char **err);
+/* Stops and undefines the pool; its data is deleted only when
+ * delete_data (pool-delete: the directory / VG), never otherwise. */
+int tve_backend_pool_remove(struct tve_backend *b, size_t node, const char *pool,
+			    bool delete_data, char **task_id, char **err);
+int tve_backend_pool_set(struct tve_backend *b, size_t node, const char *pool, bool active,
+			 bool autostart, char **task_id, char **err);
+/* New empty volume (format raw/qcow2/vmdk as the pool allows). */
+int tve_backend_vol_create(struct tve_backend *b, size_t node, const char *pool,
+			   const char *name, unsigned long long size, enum tve_vol_format format,
+			   char **task_id, char **err);
+/* Refused (before any task) while a defined guest uses the volume, naming
+ * the guest: "vm-100-disk-0.qcow2 is used by VM 100 (web01)". */
+int tve_backend_vol_delete(struct tve_backend *b, size_t node, const char *pool,
+			   const char *volume, char **task_id, char **err);
+/* Grow only, as Proxmox: a smaller size is refused. */
+int tve_backend_vol_resize(struct tve_backend *b, size_t node, const char *pool,
+			   const char *volume, unsigned long long new_size, char **task_id,
+			   char **err);
+/* Copies (or moves: copy, then delete the source) a volume to another pool
+ * of the same node, with progress; refuses to move a volume in use. */
+int tve_backend_vol_copy(struct tve_backend *b, size_t node, const char *pool,
+			 const char *volume, const char *dst_pool, bool move, char **task_id,
+			 char **err);
+/* Streams a local file into a new volume of pool (virStorageVolUpload),
+ * with progress; cancellable; no partial volume is left on failure. */
+int tve_backend_vol_upload(struct tve_backend *b, size_t node, const char *pool,
+			   const char *local_path, const char *name, char **task_id, char **err);
+
+enum tve_checksum { TVE_SUM_NONE, TVE_SUM_SHA256, TVE_SUM_SHA512 };
+/* Downloads url (libcurl, TLS verified) into a new file name in pool
+ * (an ISO-capable directory pool of this host), with progress (bytes,
+ * rate, ETA), as a cancellable task ("download").  With a checksum the
+ * file is kept only when it matches.  The data goes to a hidden temporary
+ * file in the pool that is renamed at the end: failure, cancel or a
+ * mismatch leave no file. */
+int tve_backend_download(struct tve_backend *b, size_t node, const char *pool, const char *url,
+			 const char *name, enum tve_checksum sum, const char *expected_hex,
+			 char **task_id, char **err);
+/* Asks a cancellable task to stop (downloads, uploads, copies). */
+int tve_backend_task_cancel(struct tve_backend *b, const char *task_id, char **err);
+
 struct tve_taskstore *tve_backend_tasks(struct tve_backend *b);
 
 /* Library calls made by node i's driver so far, and refresh ticks done

@@ -398,6 +398,9 @@ void tve_caps_copy(struct tve_node_caps *dst, const struct tve_node_caps *src)
 	strlist_copy(&dst->n_cpu_models, &dst->cpu_models, src->n_cpu_models, src->cpu_models);
 	strlist_copy(&dst->n_bridges, &dst->bridges, src->n_bridges, src->bridges);
 	strlist_copy(&dst->n_drives, &dst->drives, src->n_drives, src->drives);
+	strlist_copy(&dst->n_pool_types, &dst->pool_types, src->n_pool_types, src->pool_types);
+	strlist_copy(&dst->n_pool_types_missing, &dst->pool_types_missing,
+		     src->n_pool_types_missing, src->pool_types_missing);
 }
 
 void tve_caps_clear(struct tve_node_caps *c)
@@ -411,6 +414,8 @@ void tve_caps_clear(struct tve_node_caps *c)
 	strlist_free(&c->n_cpu_models, &c->cpu_models);
 	strlist_free(&c->n_bridges, &c->bridges);
 	strlist_free(&c->n_drives, &c->drives);
+	strlist_free(&c->n_pool_types, &c->pool_types);
+	strlist_free(&c->n_pool_types_missing, &c->pool_types_missing);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -140,6 +140,10 @@ struct tve_node_caps {
 	char **bridges;		/* host bridges guests can join */
 	size_t n_drives;
 	char **drives;		/* host CD/DVD drives: "/dev/sr0" */
+	size_t n_pool_types;
+	char **pool_types;	/* storage pool types the node supports */
+	size_t n_pool_types_missing;
+	char **pool_types_missing;	/* known to libvirt, driver not installed */
 };
 
 enum tve_node_state {

@@ -38,6 +38,12 @@ struct tve_task_info {
 	enum tve_task_status status;
 	char *error;		/* NULL unless status == TVE_TASK_ERROR */
 	size_t n_lines;
+	/* Long transfers (downloads, uploads, copies): done fraction 0..1, or
+	 * < 0 when unknown/none; and a line like "120.5 MiB of 600 MiB,
+	 * 11.2 MiB/s, ETA 0:43" (NULL when none).  Not persisted. */
+	double progress;
+	char *progress_text;
+	bool cancellable;	/* tve_taskstore_cancel() means something */
 };
 void tve_task_info_free(struct tve_task_info *info);
 void tve_task_info_array_free(struct tve_task_info *infos, size_t n);
@@ -66,6 +72,17 @@ void tve_task_log(struct tve_task *t, const char *fmt, ...) __attribute__((forma
 /* Ends the task: error NULL = OK, else the error text (copied). */
 void tve_task_finish(struct tve_task *t, const char *error);
 const char *tve_task_id(const struct tve_task *t);
+/* Progress of a running task (see struct tve_task_info); text copied.
+ * Rate limited by the caller (the store wakes the UI on every call). */
+void tve_task_progress(struct tve_task *t, double fraction, const char *text);
+/* The task can be cancelled: tve_taskstore_cancel() sets a flag that the
+ * task polls with tve_task_cancelled() and then ends itself (error
+ * "cancelled"), cleaning up what it made. */
+void tve_task_set_cancellable(struct tve_task *t);
+bool tve_task_cancelled(const struct tve_task *t);
+/* Asks a running, cancellable task to stop.  0, or -1 with *err (unknown,
+ * finished, not cancellable). */
+int tve_taskstore_cancel(struct tve_taskstore *store, const char *id, char **err);
 
 /* Newest first, at most max, across all nodes.  Returns the count;
  * *out is an allocated array (free with tve_task_info_array_free). */
