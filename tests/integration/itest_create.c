@@ -352,6 +352,7 @@ static void create_and_boot(void **state)
 	char *id = NULL, *err = NULL, *fmt, *xml;
 	virDomainPtr dom;
 	int st = -1;
+	long long t0;
 
 	(void)state;
 	base_spec(&s, 200, "create1");
@@ -363,10 +364,13 @@ static void create_and_boot(void **state)
 	d->size = 32 * MIB;
 	d->format = TVE_FMT_RAW;
 	s.start_after = true;
+	t0 = now_ms();
 	if (tve_backend_create_vm(T.b, 0, &s, &id, &err) < 0)
 		fail_msg("create refused: %s", err);
+	diag("create call returned in %lld ms", now_ms() - t0);
 	tve_vm_spec_clear(&s);
 	assert_int_equal(wait_task(id, 60000, &err), TVE_TASK_OK);
+	diag("create task (2 volumes, define, start) done in %lld ms", now_ms() - t0);
 	free(id);
 
 	assert_true(volume_exists("local", "vm-200-disk-0.qcow2"));
