@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "util.h"
+#include "xmlbuf.h"
 
 /* NONET: never fetch anything.  COMPACT: short texts live inside their
  * node, one allocation less.  Blanks are kept (no NOBLANKS): notes and
@@ -194,39 +195,6 @@ int lv_xml_parse_meta(const char *xml, struct lv_meta *m, char **err)
 	return 0;
 }
 
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void sbuf_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = tve_xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = 0;
-}
-
-static void sbuf_puts(struct sbuf *b, const char *s)
-{
-	sbuf_add(b, s, strlen(s));
-}
-
-static void sbuf_escaped(struct sbuf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': sbuf_puts(b, "&amp;"); break;
-		case '<': sbuf_puts(b, "&lt;"); break;
-		case '>': sbuf_puts(b, "&gt;"); break;
-		default: sbuf_add(b, s, 1); break;
-		}
-	}
-}
-
 char *lv_xml_meta_set_vmid(const char *xml, int vmid)
 {
 	xmlDocPtr doc = doc_open(xml, "metadata", NULL);
@@ -256,28 +224,28 @@ char *lv_xml_meta_set_vmid(const char *xml, int vmid)
 
 char *lv_xml_build_meta(const struct lv_meta *m)
 {
-	struct sbuf b = {0};
+	struct tve_xb b = {0};
 	const struct {
 		const char *tag;
 		const char *val;
 	} f[] = {{"type", m->type}, {"tags", m->tags}, {"notes", m->notes}};
 	char num[48];
 
-	sbuf_puts(&b, "<guest>");
+	tve_xb_puts(&b, "<guest>");
 	if (m->vmid > 0) {
 		snprintf(num, sizeof(num), "<vmid>%d</vmid>", m->vmid);
-		sbuf_puts(&b, num);
+		tve_xb_puts(&b, num);
 	}
 	for (size_t i = 0; i < TVE_ARRAY_SIZE(f); i++) {
 		if (!f[i].val)
 			continue;
 		snprintf(num, sizeof(num), "<%s>", f[i].tag);
-		sbuf_puts(&b, num);
-		sbuf_escaped(&b, f[i].val);
+		tve_xb_puts(&b, num);
+		tve_xb_esc(&b, f[i].val);
 		snprintf(num, sizeof(num), "</%s>", f[i].tag);
-		sbuf_puts(&b, num);
+		tve_xb_puts(&b, num);
 	}
-	sbuf_puts(&b, "</guest>");
+	tve_xb_puts(&b, "</guest>");
 	return b.s;
 }
 

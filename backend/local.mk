@@ -4,6 +4,7 @@ libtvebackend_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVIRT_CFLAGS) $(LIBXML_CFLAGS) \
 	$(LIBSSH_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS) $(INIH_CFLAGS)
 libtvebackend_a_SOURCES = \
 	backend/util.c backend/util.h \
+	backend/xmlbuf.c backend/xmlbuf.h \
 	backend/backend.c backend/backend.h backend/backend_priv.h \
 	backend/backend_task.c backend/backend_node.c \
 	backend/backend_create.c backend/backend_create.h backend/backend_create_ct.c \
@@ -12,7 +13,7 @@ libtvebackend_a_SOURCES = \
 	backend/task.c backend/task.h backend/task_priv.h \
 	backend/task_file.c \
 	backend/config.c backend/config.h \
-	backend/spec.h \
+	backend/spec.h backend/spec_priv.h \
 	backend/spec_common.c backend/spec_vm_priv.h backend/spec_vm.c \
 	backend/spec_vm_check.c backend/spec_vm_summary.c backend/spec_vm_xml.c \
 	backend/spec_ct.c backend/ct_rootfs.c backend/ct_rootfs.h backend/ct_template.c \

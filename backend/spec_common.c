@@ -5,11 +5,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "spec.h"
+#include "spec_priv.h"
 #include "util.h"
 
 /* ---- names ---------------------------------------------------------------- */
@@ -440,4 +443,38 @@ char *tve_check_ip6(const char *ip)
 	if (!ip || inet_pton(AF_INET6, ip, &a) != 1)
 		return tve_xasprintf("'%s' is not an IPv6 address like fd00::1", ip ? ip : "");
 	return NULL;
+}
+
+/* ---- confirm pages ---- */
+
+void spec_lines_add(struct spec_lines *l, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	char *val;
+
+	va_start(ap, fmt);
+	val = tve_xvasprintf(fmt, ap);
+	va_end(ap);
+	l->v = tve_xreallocarray(l->v, l->n + 2, sizeof(*l->v));
+	l->v[l->n++] = tve_xasprintf("%s: %s", key, val);
+	l->v[l->n] = NULL;
+	free(val);
+}
+
+/* By key, then the shorter key first ("net0" before "net0x"). */
+static int key_cmp(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	size_t nx = strcspn(x, ":"), ny = strcspn(y, ":");
+	int c = strncmp(x, y, nx < ny ? nx : ny);
+
+	return c ? c : (nx > ny) - (nx < ny);
+}
+
+char **spec_lines_sorted(struct spec_lines *l)
+{
+	if (!l->v)
+		l->v = tve_xcalloc(1, sizeof(*l->v));
+	qsort(l->v, l->n, sizeof(*l->v), key_cmp);
+	return l->v;
 }

@@ -11,7 +11,9 @@
 #include "ct_rootfs.h"
 #include "driver.h"
 #include "spec.h"
+#include "spec_priv.h"
 #include "util.h"
+#include "xmlbuf.h"
 
 #define GiB (1024ULL * 1024 * 1024)
 
@@ -648,120 +650,64 @@ int tve_ct_spec_plan(struct tve_ct_spec *s, const struct tve_create_ctx *ctx, ch
 
 /* ---- domain XML ----------------------------------------------------------- */
 
-struct xbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void xadd(struct xbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = tve_xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = 0;
-}
-
-/* Appends fmt; every %s argument is XML-escaped (all the XML's variable
- * text comes through %s). */
-static void xput(struct xbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	for (const char *p = fmt; *p; p++) {
-		char num[32];
-		if (*p != '%') {
-			xadd(b, p, 1);
-			continue;
-		}
-		switch (*++p) {
-		case 's':
-			for (const char *v = va_arg(ap, const char *); v && *v; v++) {
-				const char *e = *v == '&' ? "&amp;" : *v == '<' ? "&lt;" : *v == '>' ? "&gt;"
-					: *v == '\'' ? "&apos;" : *v == '"' ? "&quot;" : NULL;
-				xadd(b, e ? e : v, e ? strlen(e) : 1);
-			}
-			break;
-		case 'd':
-			snprintf(num, sizeof(num), "%d", va_arg(ap, int));
-			xadd(b, num, strlen(num));
-			break;
-		case 'u':
-			snprintf(num, sizeof(num), "%u", va_arg(ap, unsigned));
-			xadd(b, num, strlen(num));
-			break;
-		case 'L':
-			snprintf(num, sizeof(num), "%llu", va_arg(ap, unsigned long long));
-			xadd(b, num, strlen(num));
-			break;
-		default:
-			xadd(b, p, 1);
-			break;
-		}
-	}
-	va_end(ap);
-}
 
 char *tve_ct_volume_xml(const struct tve_ct_spec *s)
 {
-	struct xbuf b = { 0 };
+	struct tve_xb b = { 0 };
 
-	xput(&b, s->unprivileged ? "<volume type='dir'>\n" : "<volume>\n");
-	xput(&b, "  <name>%s</name>\n", s->rootfs_volume ? s->rootfs_volume : "?");
+	tve_xb_printf(&b, s->unprivileged ? "<volume type='dir'>\n" : "<volume>\n");
+	tve_xb_printf(&b, "  <name>%s</name>\n", s->rootfs_volume ? s->rootfs_volume : "?");
 	if (s->unprivileged)
-		xput(&b, "  <capacity unit='bytes'>0</capacity>\n  <target>\n    <format type='dir'/>\n"
+		tve_xb_printf(&b, "  <capacity unit='bytes'>0</capacity>\n  <target>\n    <format type='dir'/>\n"
 		     "    <permissions>\n      <mode>0755</mode>\n    </permissions>\n  </target>\n");
 	else
-		xput(&b, "  <capacity unit='bytes'>%L</capacity>\n  <allocation unit='bytes'>0</allocation>\n"
+		tve_xb_printf(&b, "  <capacity unit='bytes'>%llu</capacity>\n  <allocation unit='bytes'>0</allocation>\n"
 		     "  <target>\n    <format type='raw'/>\n  </target>\n", s->rootfs_size);
-	xput(&b, "</volume>\n");
+	tve_xb_printf(&b, "</volume>\n");
 	return b.s;
 }
 
-static void xml_tags(struct xbuf *b, const char *tags)
+static void xml_tags(struct tve_xb *b, const char *tags)
 {
 	char *t = norm_tags(tags);
 
 	if (t)
-		xput(b, "      <tve:tags>%s</tve:tags>\n", t);
+		tve_xb_printf(b, "      <tve:tags>%s</tve:tags>\n", t);
 	free(t);
 }
 
 /* "10.0.0.5/24" -> <ip address='10.0.0.5' family='ipv4' prefix='24'/> */
-static void xml_ip(struct xbuf *b, const char *cidr, const char *gw, bool v6)
+static void xml_ip(struct tve_xb *b, const char *cidr, const char *gw, bool v6)
 {
 	const char *slash = strrchr(cidr, '/');
 	char *addr = tve_xasprintf("%.*s", (int)(slash - cidr), cidr);
 
-	xput(b, "      <ip address='%s' family='%s' prefix='%s'/>\n", addr, v6 ? "ipv6" : "ipv4", slash + 1);
+	tve_xb_printf(b, "      <ip address='%s' family='%s' prefix='%s'/>\n", addr, v6 ? "ipv6" : "ipv4", slash + 1);
 	if (!empty(gw))
-		xput(b, "      <route family='%s' address='%s' prefix='0' gateway='%s'/>\n",
+		tve_xb_printf(b, "      <route family='%s' address='%s' prefix='0' gateway='%s'/>\n",
 		     v6 ? "ipv6" : "ipv4", v6 ? "::" : "0.0.0.0", gw);
 	free(addr);
 }
 
-static void xml_interface(struct xbuf *b, const struct tve_ct_spec *s)
+static void xml_interface(struct tve_xb *b, const struct tve_ct_spec *s)
 {
 	bool br = s->net == TVE_NET_BRIDGE;
 
 	if (s->net == TVE_NET_NONE)
 		return;
-	xput(b, "    <interface type='%s'>\n", br ? "bridge" : "network");
+	tve_xb_printf(b, "    <interface type='%s'>\n", br ? "bridge" : "network");
 	if (!empty(s->mac))
-		xput(b, "      <mac address='%s'/>\n", s->mac);
-	xput(b, "      <source %s='%s'/>\n", br ? "bridge" : "network", s->net_source);
+		tve_xb_printf(b, "      <mac address='%s'/>\n", s->mac);
+	tve_xb_printf(b, "      <source %s='%s'/>\n", br ? "bridge" : "network", s->net_source);
 	if (s->vlan > 0)
-		xput(b, "      <vlan>\n        <tag id='%d'/>\n      </vlan>\n", s->vlan);
+		tve_xb_printf(b, "      <vlan>\n        <tag id='%d'/>\n      </vlan>\n", s->vlan);
 	/* Static addresses are set by libvirt inside the container before its
 	 * init runs, whatever tools the template has. */
 	if (s->ip4 == TVE_IP_STATIC && !empty(s->ip4_cidr) && strchr(s->ip4_cidr, '/'))
 		xml_ip(b, s->ip4_cidr, s->gw4, false);
 	if (s->ip6 == TVE_IP_STATIC && !empty(s->ip6_cidr) && strchr(s->ip6_cidr, '/'))
 		xml_ip(b, s->ip6_cidr, s->gw6, true);
-	xput(b, "      <guest dev='eth0'/>\n    </interface>\n");
+	tve_xb_printf(b, "      <guest dev='eth0'/>\n    </interface>\n");
 }
 
 char *tve_ct_domain_xml(const struct tve_ct_spec *s, const struct tve_create_ctx *ctx,
@@ -769,7 +715,7 @@ char *tve_ct_domain_xml(const struct tve_ct_spec *s, const struct tve_create_ctx
 {
 	const struct tve_snapshot *n = ctx ? ctx->node : NULL;
 	const char *arch = n && n->has_caps && n->caps.arch ? n->caps.arch : NULL;
-	struct xbuf b = { 0 };
+	struct tve_xb b = { 0 };
 	char *name;
 
 	if (empty(rootfs_path) || rootfs_path[0] != '/') {
@@ -782,85 +728,61 @@ char *tve_ct_domain_xml(const struct tve_ct_spec *s, const struct tve_create_ctx
 		return NULL;
 	}
 	name = ct_name(s);
-	xput(&b, "<domain type='%s'>\n  <name>%s</name>\n", node_is_test(n) ? "test" : "lxc", name);
+	tve_xb_printf(&b, "<domain type='%s'>\n  <name>%s</name>\n", node_is_test(n) ? "test" : "lxc", name);
 	free(name);
 	/* tve's metadata, as for VMs (spec_vm_xml.c); <type> says CT where
 	 * the hypervisor cannot (test driver) */
-	xput(&b, "  <metadata>\n    <%s:guest xmlns:%s='%s'>\n", TVE_METADATA_PREFIX,
+	tve_xb_printf(&b, "  <metadata>\n    <%s:guest xmlns:%s='%s'>\n", TVE_METADATA_PREFIX,
 	     TVE_METADATA_PREFIX, TVE_METADATA_NS);
-	xput(&b, "      <tve:vmid>%d</tve:vmid>\n      <tve:type>ct</tve:type>\n", s->vmid);
+	tve_xb_printf(&b, "      <tve:vmid>%d</tve:vmid>\n      <tve:type>ct</tve:type>\n", s->vmid);
 	xml_tags(&b, s->tags);
-	xput(&b, "      <tve:unprivileged>%d</tve:unprivileged>\n", (int)s->unprivileged);
+	tve_xb_printf(&b, "      <tve:unprivileged>%d</tve:unprivileged>\n", (int)s->unprivileged);
 	if (s->nesting)	/* libvirt LXC has no equivalent: kept for the record */
-		xput(&b, "      <tve:nesting>1</tve:nesting>\n");
+		tve_xb_printf(&b, "      <tve:nesting>1</tve:nesting>\n");
 	if (s->net != TVE_NET_NONE)
-		xput(&b, "      <tve:nic name='net0' firewall='%d'/>\n", (int)s->firewall);
-	xput(&b, "    </tve:guest>\n  </metadata>\n");
+		tve_xb_printf(&b, "      <tve:nic name='net0' firewall='%d'/>\n", (int)s->firewall);
+	tve_xb_printf(&b, "    </tve:guest>\n  </metadata>\n");
 
-	xput(&b, "  <memory unit='MiB'>%L</memory>\n", s->memory_mib);
-	xput(&b, "  <currentMemory unit='MiB'>%L</currentMemory>\n", s->memory_mib);
+	tve_xb_printf(&b, "  <memory unit='MiB'>%llu</memory>\n", s->memory_mib);
+	tve_xb_printf(&b, "  <currentMemory unit='MiB'>%llu</currentMemory>\n", s->memory_mib);
 	/* swap_hard_limit is memory + swap (cgroup memsw / swap.max). */
-	xput(&b, "  <memtune>\n    <swap_hard_limit unit='MiB'>%L</swap_hard_limit>\n  </memtune>\n",
+	tve_xb_printf(&b, "  <memtune>\n    <swap_hard_limit unit='MiB'>%llu</swap_hard_limit>\n  </memtune>\n",
 	     s->memory_mib + s->swap_mib);
-	xput(&b, "  <vcpu>%u</vcpu>\n", s->cores ? s->cores : 1);
+	tve_xb_printf(&b, "  <vcpu>%u</vcpu>\n", s->cores ? s->cores : 1);
 	if (s->cpuunits || s->cpulimit > 0) {
-		xput(&b, "  <cputune>\n");
+		tve_xb_printf(&b, "  <cputune>\n");
 		if (s->cpuunits)
-			xput(&b, "    <shares>%u</shares>\n", s->cpuunits);
+			tve_xb_printf(&b, "    <shares>%u</shares>\n", s->cpuunits);
 		if (s->cpulimit > 0)
-			xput(&b, "    <period>100000</period>\n    <quota>%L</quota>\n",
+			tve_xb_printf(&b, "    <period>100000</period>\n    <quota>%llu</quota>\n",
 			     (unsigned long long)(s->cpulimit * 100000 + 0.5));
-		xput(&b, "  </cputune>\n");
+		tve_xb_printf(&b, "  </cputune>\n");
 	}
 	if (arch)
-		xput(&b, "  <os>\n    <type arch='%s'>exe</type>\n", arch);
+		tve_xb_printf(&b, "  <os>\n    <type arch='%s'>exe</type>\n", arch);
 	else
-		xput(&b, "  <os>\n    <type>exe</type>\n");
-	xput(&b, "    <init>/sbin/init</init>\n  </os>\n");
+		tve_xb_printf(&b, "  <os>\n    <type>exe</type>\n");
+	tve_xb_printf(&b, "    <init>/sbin/init</init>\n  </os>\n");
 	if (s->unprivileged)
-		xput(&b, "  <idmap>\n    <uid start='0' target='%d' count='%d'/>\n"
+		tve_xb_printf(&b, "  <idmap>\n    <uid start='0' target='%d' count='%d'/>\n"
 		     "    <gid start='0' target='%d' count='%d'/>\n  </idmap>\n",
 		     TVE_CT_ID_SHIFT, TVE_CT_ID_COUNT, TVE_CT_ID_SHIFT, TVE_CT_ID_COUNT);
-	xput(&b, "  <clock offset='utc'/>\n  <on_poweroff>destroy</on_poweroff>\n"
+	tve_xb_printf(&b, "  <clock offset='utc'/>\n  <on_poweroff>destroy</on_poweroff>\n"
 	     "  <on_reboot>restart</on_reboot>\n  <on_crash>destroy</on_crash>\n  <devices>\n");
 	if (s->unprivileged)	/* a directory: see tve_ct_spec_plan() */
-		xput(&b, "    <filesystem type='mount' accessmode='passthrough'>\n"
+		tve_xb_printf(&b, "    <filesystem type='mount' accessmode='passthrough'>\n"
 		     "      <source dir='%s'/>\n      <target dir='/'/>\n    </filesystem>\n", rootfs_path);
 	else
-		xput(&b, "    <filesystem type='file' accessmode='passthrough'>\n"
+		tve_xb_printf(&b, "    <filesystem type='file' accessmode='passthrough'>\n"
 		     "      <driver type='loop' format='raw'/>\n      <source file='%s'/>\n"
 		     "      <target dir='/'/>\n    </filesystem>\n", rootfs_path);
 	xml_interface(&b, s);
-	xput(&b, "    <console type='pty'/>\n  </devices>\n</domain>\n");
+	tve_xb_printf(&b, "    <console type='pty'/>\n  </devices>\n</domain>\n");
 	return b.s;
 }
 
 /* ---- summary -------------------------------------------------------------- */
 
-struct lines {
-	char **v;
-	size_t n;
-};
-
-static void add(struct lines *l, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void add(struct lines *l, const char *key, const char *fmt, ...)
-{
-	va_list ap;
-	char *val;
-
-	va_start(ap, fmt);
-	val = tve_xvasprintf(fmt, ap);
-	va_end(ap);
-	l->v = tve_xreallocarray(l->v, l->n + 2, sizeof(*l->v));
-	l->v[l->n++] = tve_xasprintf("%s: %s", key, val);
-	l->v[l->n] = NULL;
-	free(val);
-}
-
-static int cmp_line(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* "pool/volume" -> Proxmox's "pool:volume". */
 static char *volid(const char *v)
@@ -880,7 +802,7 @@ static void cat(char *buf, size_t len, const char *key, const char *val)
 		snprintf(buf + n, len - n, "%s%s=%s", n ? "," : "", key, val);
 }
 
-static void add_net0(struct lines *l, const struct tve_ct_spec *s)
+static void add_net0(struct spec_lines *l, const struct tve_ct_spec *s)
 {
 	static const char *const mode[] = { NULL, NULL, "dhcp", "auto" };
 	char v[512] = "", tag[16] = "";
@@ -901,11 +823,11 @@ static void add_net0(struct lines *l, const struct tve_ct_spec *s)
 	cat(v, sizeof(v), "ip6", st6 ? s->ip6_cidr : (unsigned)s->ip6 < 4 ? mode[s->ip6] : NULL);
 	cat(v, sizeof(v), "tag", tag);
 	cat(v, sizeof(v), "type", "veth");
-	add(l, "net0", "%s", v);
+	spec_lines_add(l, "net0", "%s", v);
 }
 
 /* "ssh-ed25519 alice@x, ssh-rsa bob@y": type and comment of every key. */
-static void add_keys(struct lines *l, const char *keys)
+static void add_keys(struct spec_lines *l, const char *keys)
 {
 	char v[512] = "";
 	int count = 0;
@@ -927,49 +849,48 @@ static void add_keys(struct lines *l, const char *keys)
 		p += n + (p[n] != 0);
 	}
 	if (count)
-		add(l, "ssh-public-keys", "%d key%s (%s)", count, count == 1 ? "" : "s", v);
+		spec_lines_add(l, "ssh-public-keys", "%d key%s (%s)", count, count == 1 ? "" : "s", v);
 }
 
 char **tve_ct_summary(const struct tve_ct_spec *s)
 {
-	struct lines l = { 0 };
+	struct spec_lines l = { 0 };
 	char *v;
 
-	add(&l, "vmid", "%d", s->vmid);
-	add(&l, "nodename", "%s", s->node ? s->node : "?");
+	spec_lines_add(&l, "vmid", "%d", s->vmid);
+	spec_lines_add(&l, "nodename", "%s", s->node ? s->node : "?");
 	/* the summary has no node: tve's hosts are x86_64 */
-	add(&l, "arch", "amd64");
+	spec_lines_add(&l, "arch", "amd64");
 	if (!empty(s->hostname))
-		add(&l, "hostname", "%s", s->hostname);
-	add(&l, "unprivileged", "%d", (int)s->unprivileged);
+		spec_lines_add(&l, "hostname", "%s", s->hostname);
+	spec_lines_add(&l, "unprivileged", "%d", (int)s->unprivileged);
 	if (s->nesting)
-		add(&l, "features", "nesting=1");
+		spec_lines_add(&l, "features", "nesting=1");
 	if (!empty(s->password))
-		add(&l, "password", "********");
+		spec_lines_add(&l, "password", "********");
 	add_keys(&l, s->ssh_keys);
 	if (s->onboot)
-		add(&l, "onboot", "1");
+		spec_lines_add(&l, "onboot", "1");
 	if ((v = norm_tags(s->tags)))
-		add(&l, "tags", "%s", v);
+		spec_lines_add(&l, "tags", "%s", v);
 	free(v);
 	v = volid(s->template_vol);
-	add(&l, "ostemplate", "%s", v);
+	spec_lines_add(&l, "ostemplate", "%s", v);
 	free(v);
-	add(&l, "rootfs", "%s:%g", s->rootfs_pool ? s->rootfs_pool : "?", (double)s->rootfs_size / GiB);
-	add(&l, "cores", "%u", s->cores);
+	spec_lines_add(&l, "rootfs", "%s:%g", s->rootfs_pool ? s->rootfs_pool : "?", (double)s->rootfs_size / GiB);
+	spec_lines_add(&l, "cores", "%u", s->cores);
 	if (s->cpulimit > 0)
-		add(&l, "cpulimit", "%g", s->cpulimit);
+		spec_lines_add(&l, "cpulimit", "%g", s->cpulimit);
 	if (s->cpuunits)
-		add(&l, "cpuunits", "%u", s->cpuunits);
-	add(&l, "memory", "%llu", s->memory_mib);
-	add(&l, "swap", "%llu", s->swap_mib);
+		spec_lines_add(&l, "cpuunits", "%u", s->cpuunits);
+	spec_lines_add(&l, "memory", "%llu", s->memory_mib);
+	spec_lines_add(&l, "swap", "%llu", s->swap_mib);
 	add_net0(&l, s);
 	if (!empty(s->dns_domain))
-		add(&l, "searchdomain", "%s", s->dns_domain);
+		spec_lines_add(&l, "searchdomain", "%s", s->dns_domain);
 	if (!empty(s->dns_servers))
-		add(&l, "nameserver", "%s", s->dns_servers);
+		spec_lines_add(&l, "nameserver", "%s", s->dns_servers);
 	if (s->start_after)
-		add(&l, "start", "1");
-	qsort(l.v, l.n, sizeof(*l.v), cmp_line);
-	return l.v;
+		spec_lines_add(&l, "start", "1");
+	return spec_lines_sorted(&l);
 }

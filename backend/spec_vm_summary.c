@@ -8,40 +8,11 @@
 #include "spec.h"
 #include "spec_vm_priv.h"
 #include "task.h"
+#include "spec_priv.h"
 #include "util.h"
 
 #define GiB (1024ULL * 1024 * 1024)
 
-struct lines {
-	char **v;
-	size_t n;
-};
-
-static void add(struct lines *l, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void add(struct lines *l, const char *key, const char *fmt, ...)
-{
-	va_list ap;
-	char *val;
-
-	va_start(ap, fmt);
-	val = tve_xvasprintf(fmt, ap);
-	va_end(ap);
-	l->v = tve_xreallocarray(l->v, l->n + 2, sizeof(*l->v));
-	l->v[l->n++] = tve_xasprintf("%s: %s", key, val);
-	l->v[l->n] = NULL;
-	free(val);
-}
-
-static int key_cmp(const void *a, const void *b)
-{
-	const char *x = *(char *const *)a, *y = *(char *const *)b;
-	size_t nx = strcspn(x, ":"), ny = strcspn(y, ":");
-	int c = strncmp(x, y, nx < ny ? nx : ny);
-
-	return c ? c : (nx > ny) - (nx < ny);
-}
 
 /* Proxmox's "local:32": the size in GiB, else with a unit. */
 static char *disk_size(unsigned long long b)
@@ -53,12 +24,12 @@ static char *disk_size(unsigned long long b)
 	return tve_xasprintf("%lluB", b);
 }
 
-static void add_disk_line(struct lines *l, const struct tve_vm_disk *d)
+static void add_disk_line(struct spec_lines *l, const struct tve_vm_disk *d)
 {
 	char key[32], *size = disk_size(d->size);
 
 	snprintf(key, sizeof(key), "%s%d", tve_bus_name(d->bus), d->index);
-	add(l, key, "%s:%s%s%s%s%s%s%s,format=%s%s%s%s", d->pool ? d->pool : "?", size,
+	spec_lines_add(l, key, "%s:%s%s%s%s%s%s%s,format=%s%s%s%s", d->pool ? d->pool : "?", size,
 	    d->aio != TVE_AIO_DEFAULT ? ",aio=" : "", d->aio != TVE_AIO_DEFAULT ? tve_aio_name(d->aio) : "",
 	    d->backup ? "" : ",backup=0",
 	    d->cache != TVE_CACHE_DEFAULT ? ",cache=" : "",
@@ -68,7 +39,7 @@ static void add_disk_line(struct lines *l, const struct tve_vm_disk *d)
 	free(size);
 }
 
-static void add_cd_lines(struct lines *l, const struct tve_vm_spec *s)
+static void add_cd_lines(struct spec_lines *l, const struct tve_vm_spec *s)
 {
 	struct spec_vm_cd cd[2];
 	size_t n = spec_vm_cds(s, cd), plen;
@@ -79,13 +50,13 @@ static void add_cd_lines(struct lines *l, const struct tve_vm_spec *s)
 
 		snprintf(key, sizeof(key), "%s%d", tve_bus_name(cd[i].bus), cd[i].index);
 		if (vol)
-			add(l, key, "%.*s:iso/%s,media=cdrom", (int)plen, cd[i].volid, vol);
+			spec_lines_add(l, key, "%.*s:iso/%s,media=cdrom", (int)plen, cd[i].volid, vol);
 		else
-			add(l, key, "%s,media=cdrom", cd[i].drive ? cd[i].drive : cd[i].volid ? cd[i].volid : "none");
+			spec_lines_add(l, key, "%s,media=cdrom", cd[i].drive ? cd[i].drive : cd[i].volid ? cd[i].volid : "none");
 	}
 }
 
-static void add_boot_line(struct lines *l, const struct tve_vm_spec *s)
+static void add_boot_line(struct spec_lines *l, const struct tve_vm_spec *s)
 {
 	struct spec_vm_cd cd[2];
 	size_t n = spec_vm_cds(s, cd);
@@ -107,11 +78,11 @@ static void add_boot_line(struct lines *l, const struct tve_vm_spec *s)
 		order = o;
 	}
 	if (*order)
-		add(l, "boot", "order=%s", order);
+		spec_lines_add(l, "boot", "order=%s", order);
 	free(order);
 }
 
-static void add_net_line(struct lines *l, const struct tve_vm_spec *s)
+static void add_net_line(struct spec_lines *l, const struct tve_vm_spec *s)
 {
 	char *q = s->queues ? tve_xasprintf(",queues=%u", s->queues) : tve_xstrdup("");
 	char *r = s->rate_mbps > 0 ? tve_xasprintf(",rate=%g", s->rate_mbps) : tve_xstrdup("");
@@ -122,7 +93,7 @@ static void add_net_line(struct lines *l, const struct tve_vm_spec *s)
 	spec_vm_mac_norm(s->mac, true, mac);
 	if (s->net == TVE_NET_NONE)
 		goto out;
-	add(l, "net0", "%s%s%s,%s=%s%s%s%s%s", tve_nic_model_name(s->nic_model), has_mac ? "=" : "",
+	spec_lines_add(l, "net0", "%s%s%s,%s=%s%s%s%s%s", tve_nic_model_name(s->nic_model), has_mac ? "=" : "",
 	    has_mac ? mac : "", s->net == TVE_NET_BRIDGE ? "bridge" : "network",
 	    s->net_source ? s->net_source : "?", s->firewall ? ",firewall=1" : "", q, r, t);
 out:
@@ -131,7 +102,7 @@ out:
 	free(t);
 }
 
-static void add_startup_line(struct lines *l, const struct tve_vm_spec *s)
+static void add_startup_line(struct spec_lines *l, const struct tve_vm_spec *s)
 {
 	char buf[96] = "";
 	size_t n = 0;
@@ -143,71 +114,70 @@ static void add_startup_line(struct lines *l, const struct tve_vm_spec *s)
 	if (s->startup_down >= 0)
 		snprintf(buf + n, sizeof(buf) - n, ",down=%d", s->startup_down);
 	if (*buf)
-		add(l, "startup", "%s", buf + 1);
+		spec_lines_add(l, "startup", "%s", buf + 1);
 }
 
-static void add_system_lines(struct lines *l, const struct tve_vm_spec *s)
+static void add_system_lines(struct spec_lines *l, const struct tve_vm_spec *s)
 {
 	static const char *const vga[TVE_GFX__COUNT] = {
 		NULL, "std", "virtio", "vmware", "qxl", "serial0", "none",
 	};
 
 	if (s->agent)
-		add(l, "agent", "1");
+		spec_lines_add(l, "agent", "1");
 	if (s->bios == TVE_BIOS_OVMF) {
-		add(l, "bios", "ovmf");
-		add(l, "efidisk0", "%s,efitype=4m,pre-enrolled-keys=%d",
+		spec_lines_add(l, "bios", "ovmf");
+		spec_lines_add(l, "efidisk0", "%s,efitype=4m,pre-enrolled-keys=%d",
 		    s->efi_pool && *s->efi_pool ? s->efi_pool : "default", s->efi_keys);
 	}
 	if (s->machine && strcmp(s->machine, "pc") != 0)
-		add(l, "machine", "%s", s->machine);
-	add(l, "scsihw", "%s", spec_vm_scsihw_name(s->scsihw));
-	add(l, "serial0", "socket");
+		spec_lines_add(l, "machine", "%s", s->machine);
+	spec_lines_add(l, "scsihw", "%s", spec_vm_scsihw_name(s->scsihw));
+	spec_lines_add(l, "serial0", "socket");
 	if (s->tpm)
-		add(l, "tpmstate0", "%s,version=v2.0", s->tpm_pool && *s->tpm_pool ? s->tpm_pool : "default");
+		spec_lines_add(l, "tpmstate0", "%s,version=v2.0", s->tpm_pool && *s->tpm_pool ? s->tpm_pool : "default");
 	if ((unsigned)s->graphics < TVE_GFX__COUNT && vga[s->graphics])
-		add(l, "vga", "%s", vga[s->graphics]);
+		spec_lines_add(l, "vga", "%s", vga[s->graphics]);
 }
 
 char **tve_vm_summary(const struct tve_vm_spec *s)
 {
-	struct lines l = { 0 };
+	struct spec_lines l = { 0 };
 
-	add(&l, "vmid", "%d", s->vmid);
-	add(&l, "nodename", "%s", s->node ? s->node : "?");
+	spec_lines_add(&l, "vmid", "%d", s->vmid);
+	spec_lines_add(&l, "nodename", "%s", s->node ? s->node : "?");
 	if (s->name && *s->name)
-		add(&l, "name", "%s", s->name);
+		spec_lines_add(&l, "name", "%s", s->name);
 	if (s->onboot)
-		add(&l, "onboot", "1");
+		spec_lines_add(&l, "onboot", "1");
 	add_startup_line(&l, s);
 	if (s->tags && *s->tags) {
 		char *t = spec_vm_tags_joined(s->tags);
 		if (*t)
-			add(&l, "tags", "%s", t);
+			spec_lines_add(&l, "tags", "%s", t);
 		free(t);
 	}
-	add(&l, "ostype", "%s", tve_ostype_name(s->ostype));
+	spec_lines_add(&l, "ostype", "%s", tve_ostype_name(s->ostype));
 	add_cd_lines(&l, s);
 	add_system_lines(&l, s);
 	for (size_t i = 0; i < s->n_disks; i++)
 		add_disk_line(&l, &s->disks[i]);
-	add(&l, "sockets", "%u", s->sockets);
-	add(&l, "cores", "%u", s->cores);
-	add(&l, "cpu", "%s", s->cpu_type ? s->cpu_type : "?");
-	add(&l, "numa", "%d", s->numa);
+	spec_lines_add(&l, "sockets", "%u", s->sockets);
+	spec_lines_add(&l, "cores", "%u", s->cores);
+	spec_lines_add(&l, "cpu", "%s", s->cpu_type ? s->cpu_type : "?");
+	spec_lines_add(&l, "numa", "%d", s->numa);
 	if (s->cpulimit > 0)
-		add(&l, "cpulimit", "%g", s->cpulimit);
+		spec_lines_add(&l, "cpulimit", "%g", s->cpulimit);
 	if (s->cpuunits)
-		add(&l, "cpuunits", "%u", s->cpuunits);
-	add(&l, "memory", "%llu", s->memory_mib);
+		spec_lines_add(&l, "cpuunits", "%u", s->cpuunits);
+	spec_lines_add(&l, "memory", "%llu", s->memory_mib);
 	if (!s->balloon)
-		add(&l, "balloon", "0");
+		spec_lines_add(&l, "balloon", "0");
 	else if (s->min_memory_mib)
-		add(&l, "balloon", "%llu", s->min_memory_mib);
+		spec_lines_add(&l, "balloon", "%llu", s->min_memory_mib);
 	add_net_line(&l, s);
 	add_boot_line(&l, s);
 	if (s->start_after)
-		add(&l, "start", "1");
-	qsort(l.v, l.n, sizeof(*l.v), key_cmp);
-	return l.v;
+		spec_lines_add(&l, "start", "1");
+	return spec_lines_sorted(&l);
 }

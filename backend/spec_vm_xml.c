@@ -8,92 +8,8 @@
 #include "driver.h"
 #include "spec.h"
 #include "spec_vm_priv.h"
+#include "xmlbuf.h"
 #include "util.h"
-
-/* ---- an XML text buffer --------------------------------------------------- */
-
-struct xb {
-	char *s;
-	size_t len, cap;
-};
-
-static void xb_add(struct xb *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = tve_xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = 0;
-}
-
-/* Text and attribute values (quoted with ' here); control characters XML
- * cannot carry are dropped. */
-static void xb_esc(struct xb *b, const char *s)
-{
-	for (; s && *s; s++) {
-		const char *r = NULL;
-		switch (*s) {
-		case '&': r = "&amp;"; break;
-		case '<': r = "&lt;"; break;
-		case '>': r = "&gt;"; break;
-		case '\'': r = "&apos;"; break;
-		case '"': r = "&quot;"; break;
-		default:
-			if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n')
-				continue;
-		}
-		if (r)
-			xb_add(b, r, strlen(r));
-		else
-			xb_add(b, s, 1);
-	}
-}
-
-/* printf for XML: %s arguments are escaped; %d %u %ld %lu %lld %llu %zu
- * and %% as usual. */
-static void xp(struct xb *b, const char *fmt, ...)
-{
-	va_list ap;
-	char num[32];
-
-	va_start(ap, fmt);
-	while (*fmt) {
-		const char *pct = strchr(fmt, '%');
-		int longs = 0;
-		bool z = false;
-
-		if (!pct) {
-			xb_add(b, fmt, strlen(fmt));
-			break;
-		}
-		xb_add(b, fmt, (size_t)(pct - fmt));
-		fmt = pct + 1;
-		for (; *fmt == 'l' || *fmt == 'z'; fmt++)
-			*fmt == 'l' ? longs++ : (z = true);
-		switch (*fmt) {
-		case 's': xb_esc(b, va_arg(ap, const char *)); num[0] = 0; break;
-		case '%': strcpy(num, "%"); break;
-		case 'd':
-			if (longs >= 2) snprintf(num, sizeof(num), "%lld", va_arg(ap, long long));
-			else if (longs) snprintf(num, sizeof(num), "%ld", va_arg(ap, long));
-			else snprintf(num, sizeof(num), "%d", va_arg(ap, int));
-			break;
-		case 'u':
-			if (z) snprintf(num, sizeof(num), "%zu", va_arg(ap, size_t));
-			else if (longs >= 2) snprintf(num, sizeof(num), "%llu", va_arg(ap, unsigned long long));
-			else if (longs) snprintf(num, sizeof(num), "%lu", va_arg(ap, unsigned long));
-			else snprintf(num, sizeof(num), "%u", va_arg(ap, unsigned));
-			break;
-		default:
-			tve_fatal("xp: unsupported conversion in '%s'", pct);
-		}
-		xb_add(b, num, strlen(num));
-		fmt++;
-	}
-	va_end(ap);
-}
 
 /* ---- device names --------------------------------------------------------- */
 
@@ -122,7 +38,7 @@ struct gen {
 	const struct tve_vm_spec *s;
 	const struct tve_snapshot *n;
 	const struct tve_node_caps *c;
-	struct xb b;
+	struct tve_xb b;
 	bool test, kvm, q35, windows;
 	struct spec_vm_cd cd[2];
 	size_t ncd;
@@ -158,61 +74,61 @@ static void dev_name(const struct gen *g, enum tve_bus bus, int index, char *out
 static void put_metadata(struct gen *g)
 {
 	const struct tve_vm_spec *s = g->s;
-	struct xb *b = &g->b;
+	struct tve_xb *b = &g->b;
 
-	xp(b, "  <metadata>\n    <%s:guest xmlns:%s='%s'>\n", TVE_METADATA_PREFIX, TVE_METADATA_PREFIX,
+	tve_xb_printf(b, "  <metadata>\n    <%s:guest xmlns:%s='%s'>\n", TVE_METADATA_PREFIX, TVE_METADATA_PREFIX,
 	   TVE_METADATA_NS);
-	xp(b, "      <tve:vmid>%d</tve:vmid>\n", s->vmid);
+	tve_xb_printf(b, "      <tve:vmid>%d</tve:vmid>\n", s->vmid);
 	if (s->tags && *s->tags) {
 		char *t = spec_vm_tags_joined(s->tags);
-		xp(b, "      <tve:tags>%s</tve:tags>\n", t);
+		tve_xb_printf(b, "      <tve:tags>%s</tve:tags>\n", t);
 		free(t);
 	}
-	xp(b, "      <tve:ostype>%s</tve:ostype>\n", tve_ostype_name(s->ostype));
+	tve_xb_printf(b, "      <tve:ostype>%s</tve:ostype>\n", tve_ostype_name(s->ostype));
 	if (s->startup_order >= 0 || s->startup_up >= 0 || s->startup_down >= 0) {
-		xp(b, "      <tve:startup");
+		tve_xb_printf(b, "      <tve:startup");
 		if (s->startup_order >= 0)
-			xp(b, " order='%d'", s->startup_order);
+			tve_xb_printf(b, " order='%d'", s->startup_order);
 		if (s->startup_up >= 0)
-			xp(b, " up='%d'", s->startup_up);
+			tve_xb_printf(b, " up='%d'", s->startup_up);
 		if (s->startup_down >= 0)
-			xp(b, " down='%d'", s->startup_down);
-		xp(b, "/>\n");
+			tve_xb_printf(b, " down='%d'", s->startup_down);
+		tve_xb_printf(b, "/>\n");
 	}
 	if (s->balloon && s->min_memory_mib)
-		xp(b, "      <tve:minmemory unit='MiB'>%llu</tve:minmemory>\n", s->min_memory_mib);
+		tve_xb_printf(b, "      <tve:minmemory unit='MiB'>%llu</tve:minmemory>\n", s->min_memory_mib);
 	for (size_t i = 0; i < s->n_disks; i++) {
 		char dev[16];
 		const struct tve_vm_disk *d = &s->disks[i];
 		dev_name(g, d->bus, d->index, dev, sizeof(dev));
-		xp(b, "      <tve:disk name='%s%d' dev='%s' backup='%d'/>\n", tve_bus_name(d->bus), d->index,
+		tve_xb_printf(b, "      <tve:disk name='%s%d' dev='%s' backup='%d'/>\n", tve_bus_name(d->bus), d->index,
 		   dev, d->backup);
 	}
 	if (s->net != TVE_NET_NONE)
-		xp(b, "      <tve:nic name='net0' firewall='%d'/>\n", s->firewall);
-	xp(b, "    </tve:guest>\n  </metadata>\n");
+		tve_xb_printf(b, "      <tve:nic name='net0' firewall='%d'/>\n", s->firewall);
+	tve_xb_printf(b, "    </tve:guest>\n  </metadata>\n");
 }
 
 static void put_cpu(struct gen *g)
 {
 	const struct tve_vm_spec *s = g->s;
-	struct xb *b = &g->b;
+	struct tve_xb *b = &g->b;
 	const char *base = NULL;
 	const char *const *feat = spec_vm_cpu_family(s->cpu_type, &base);
 
 	if (g->test)
-		xp(b, "  <cpu>\n");
+		tve_xb_printf(b, "  <cpu>\n");
 	else if (strcmp(s->cpu_type, "host") == 0)
-		xp(b, "  <cpu mode='host-passthrough' check='none' migratable='on'>\n");
+		tve_xb_printf(b, "  <cpu mode='host-passthrough' check='none' migratable='on'>\n");
 	else
-		xp(b, "  <cpu mode='custom' match='exact' check='none'>\n"
+		tve_xb_printf(b, "  <cpu mode='custom' match='exact' check='none'>\n"
 		      "    <model fallback='forbid'>%s</model>\n", feat ? base : s->cpu_type);
-	xp(b, "    <topology sockets='%u' cores='%u' threads='1'/>\n", s->sockets, s->cores);
+	tve_xb_printf(b, "    <topology sockets='%u' cores='%u' threads='1'/>\n", s->sockets, s->cores);
 	for (size_t i = 0; feat && !g->test && feat[i]; i++)
-		xp(b, "    <feature policy='require' name='%s'/>\n", feat[i]);
+		tve_xb_printf(b, "    <feature policy='require' name='%s'/>\n", feat[i]);
 	if (s->numa) {
 		unsigned long long per = s->memory_mib / s->sockets;
-		xp(b, "    <numa>\n");
+		tve_xb_printf(b, "    <numa>\n");
 		for (unsigned i = 0; i < s->sockets; i++) {
 			unsigned first = i * s->cores, last = first + s->cores - 1;
 			unsigned long long mib = i + 1 < s->sockets ? per : s->memory_mib - per * (s->sockets - 1);
@@ -221,11 +137,11 @@ static void put_cpu(struct gen *g)
 				snprintf(cpus, sizeof(cpus), "%u", first);
 			else
 				snprintf(cpus, sizeof(cpus), "%u-%u", first, last);
-			xp(b, "      <cell id='%u' cpus='%s' memory='%llu' unit='MiB'/>\n", i, cpus, mib);
+			tve_xb_printf(b, "      <cell id='%u' cpus='%s' memory='%llu' unit='MiB'/>\n", i, cpus, mib);
 		}
-		xp(b, "    </numa>\n");
+		tve_xb_printf(b, "    </numa>\n");
 	}
-	xp(b, "  </cpu>\n");
+	tve_xb_printf(b, "  </cpu>\n");
 }
 
 /* cgroup v2's cpu.weight, which libvirt writes <shares> to, stops at 10000. */
@@ -237,69 +153,69 @@ static void put_cputune(struct gen *g)
 
 	if (g->test || (s->cpulimit <= 0 && s->cpuunits == 0))
 		return;
-	xp(&g->b, "  <cputune>\n");
+	tve_xb_printf(&g->b, "  <cputune>\n");
 	if (s->cpuunits)
-		xp(&g->b, "    <shares>%u</shares>\n", s->cpuunits < CPU_WEIGHT_MAX ? s->cpuunits : CPU_WEIGHT_MAX);
+		tve_xb_printf(&g->b, "    <shares>%u</shares>\n", s->cpuunits < CPU_WEIGHT_MAX ? s->cpuunits : CPU_WEIGHT_MAX);
 	if (s->cpulimit > 0)
-		xp(&g->b, "    <global_period>100000</global_period>\n"
+		tve_xb_printf(&g->b, "    <global_period>100000</global_period>\n"
 			  "    <global_quota>%lld</global_quota>\n", (long long)(s->cpulimit * 100000 + 0.5));
-	xp(&g->b, "  </cputune>\n");
+	tve_xb_printf(&g->b, "  </cputune>\n");
 }
 
 static void put_os(struct gen *g)
 {
 	const struct tve_vm_spec *s = g->s;
-	struct xb *b = &g->b;
+	struct tve_xb *b = &g->b;
 	bool efi = s->bios == TVE_BIOS_OVMF && !g->test;
 
-	xp(b, efi ? "  <os firmware='efi'>\n" : "  <os>\n");
-	xp(b, "    <type arch='%s' machine='%s'>hvm</type>\n",
+	tve_xb_printf(b, efi ? "  <os firmware='efi'>\n" : "  <os>\n");
+	tve_xb_printf(b, "    <type arch='%s' machine='%s'>hvm</type>\n",
 	   g->c && g->c->arch ? g->c->arch : "x86_64", s->machine);
 	if (efi) {
 		const struct tve_pool *p = s->efi_pool ? tve_snapshot_find_pool(g->n, s->efi_pool) : NULL;
-		xp(b, "    <firmware>\n"
+		tve_xb_printf(b, "    <firmware>\n"
 		      "      <feature enabled='%s' name='enrolled-keys'/>\n"
 		      "      <feature enabled='%s' name='secure-boot'/>\n"
 		      "    </firmware>\n", s->efi_keys ? "yes" : "no", s->efi_keys ? "yes" : "no");
 		/* on a directory storage when one is given, else where libvirt keeps them */
 		if (p && p->path && tve_pool_allows_format(p->type, TVE_FMT_QCOW2))
-			xp(b, "    <nvram>%s/vm-%d-efivars.fd</nvram>\n", p->path, s->vmid);
+			tve_xb_printf(b, "    <nvram>%s/vm-%d-efivars.fd</nvram>\n", p->path, s->vmid);
 	}
 	if (s->graphics == TVE_GFX_SERIAL && s->bios == TVE_BIOS_SEABIOS && !g->test)
-		xp(b, "    <bios useserial='yes'/>\n");
-	xp(b, "  </os>\n");
+		tve_xb_printf(b, "    <bios useserial='yes'/>\n");
+	tve_xb_printf(b, "  </os>\n");
 }
 
 static void put_features(struct gen *g)
 {
-	struct xb *b = &g->b;
+	struct tve_xb *b = &g->b;
 
-	xp(b, "  <features>\n    <acpi/>\n    <apic/>\n");
+	tve_xb_printf(b, "  <features>\n    <acpi/>\n    <apic/>\n");
 	/* Hyper-V enlightenments need KVM */
 	if (g->windows && g->kvm)
-		xp(b, "    <hyperv mode='custom'>\n"
+		tve_xb_printf(b, "    <hyperv mode='custom'>\n"
 		      "      <relaxed state='on'/>\n      <vapic state='on'/>\n"
 		      "      <spinlocks state='on' retries='8191'/>\n      <vpindex state='on'/>\n"
 		      "      <runtime state='on'/>\n      <synic state='on'/>\n"
 		      "      <stimer state='on'/>\n      <reset state='on'/>\n"
 		      "      <frequencies state='on'/>\n    </hyperv>\n");
 	if (g->s->bios == TVE_BIOS_OVMF && g->q35 && !g->test)
-		xp(b, "    <smm state='on'/>\n");
-	xp(b, "  </features>\n");
+		tve_xb_printf(b, "    <smm state='on'/>\n");
+	tve_xb_printf(b, "  </features>\n");
 }
 
 static void put_clock(struct gen *g)
 {
-	struct xb *b = &g->b;
+	struct tve_xb *b = &g->b;
 
 	/* Windows keeps the hardware clock in local time */
-	xp(b, "  <clock offset='%s'>\n", g->windows ? "localtime" : "utc");
-	xp(b, "    <timer name='rtc' tickpolicy='catchup'/>\n"
+	tve_xb_printf(b, "  <clock offset='%s'>\n", g->windows ? "localtime" : "utc");
+	tve_xb_printf(b, "    <timer name='rtc' tickpolicy='catchup'/>\n"
 	      "    <timer name='pit' tickpolicy='delay'/>\n"
 	      "    <timer name='hpet' present='no'/>\n");
 	if (g->windows && g->kvm)
-		xp(b, "    <timer name='hypervclock' present='yes'/>\n");
-	xp(b, "  </clock>\n");
+		tve_xb_printf(b, "    <timer name='hypervclock' present='yes'/>\n");
+	tve_xb_printf(b, "  </clock>\n");
 }
 
 /* SCSI: Proxmox puts 7 disks on an LSI controller, any number on the
@@ -328,41 +244,41 @@ static void put_address(struct gen *g, enum tve_bus bus, int index)
 		bs = index / 2;
 		unit = index % 2;
 	}
-	xp(&g->b, "      <address type='drive' controller='%d' bus='%d' target='%d' unit='%d'/>\n",
+	tve_xb_printf(&g->b, "      <address type='drive' controller='%d' bus='%d' target='%d' unit='%d'/>\n",
 	   ctrl, bs, target, unit);
 }
 
 static void put_disk(struct gen *g, size_t i, int boot)
 {
 	const struct tve_vm_disk *d = &g->s->disks[i];
-	struct xb *b = &g->b;
+	struct tve_xb *b = &g->b;
 	char dev[16];
 
 	dev_name(g, d->bus, d->index, dev, sizeof(dev));
-	xp(b, "    <disk type='volume' device='disk'>\n");
-	xp(b, "      <driver name='qemu' type='%s'", tve_vol_format_name(d->format));
+	tve_xb_printf(b, "    <disk type='volume' device='disk'>\n");
+	tve_xb_printf(b, "      <driver name='qemu' type='%s'", tve_vol_format_name(d->format));
 	if (d->cache != TVE_CACHE_DEFAULT)
-		xp(b, " cache='%s'", tve_cache_name(d->cache));
+		tve_xb_printf(b, " cache='%s'", tve_cache_name(d->cache));
 	if (d->aio != TVE_AIO_DEFAULT)
-		xp(b, " io='%s'", tve_aio_name(d->aio));
+		tve_xb_printf(b, " io='%s'", tve_aio_name(d->aio));
 	if (d->discard)
-		xp(b, " discard='unmap'");
+		tve_xb_printf(b, " discard='unmap'");
 	if (d->iothread && d->bus == TVE_BUS_VIRTIO && !g->test)
-		xp(b, " iothread='%u'", ++g->iothreads);
-	xp(b, "/>\n      <source pool='%s' volume='%s'/>\n", d->pool, d->volume);
-	xp(b, "      <target dev='%s' bus='%s'", dev, tve_bus_name(d->bus));
-	xp(b, d->ssd ? " rotation_rate='1'/>\n" : "/>\n");
+		tve_xb_printf(b, " iothread='%u'", ++g->iothreads);
+	tve_xb_printf(b, "/>\n      <source pool='%s' volume='%s'/>\n", d->pool, d->volume);
+	tve_xb_printf(b, "      <target dev='%s' bus='%s'", dev, tve_bus_name(d->bus));
+	tve_xb_printf(b, d->ssd ? " rotation_rate='1'/>\n" : "/>\n");
 	if (d->readonly)
-		xp(b, "      <readonly/>\n");
+		tve_xb_printf(b, "      <readonly/>\n");
 	if (boot)
-		xp(b, "      <boot order='%d'/>\n", boot);
+		tve_xb_printf(b, "      <boot order='%d'/>\n", boot);
 	put_address(g, d->bus, d->index);
-	xp(b, "    </disk>\n");
+	tve_xb_printf(b, "    </disk>\n");
 }
 
 static void put_cd(struct gen *g, const struct spec_vm_cd *cd, int boot)
 {
-	struct xb *b = &g->b;
+	struct tve_xb *b = &g->b;
 	char dev[16];
 	size_t plen = 0;
 	const char *vol = spec_vm_volid_split(cd->volid, &plen);
@@ -370,20 +286,20 @@ static void put_cd(struct gen *g, const struct spec_vm_cd *cd, int boot)
 	dev_name(g, cd->bus, cd->index, dev, sizeof(dev));
 	if (vol) {
 		char *pool = tve_xasprintf("%.*s", (int)plen, cd->volid);
-		xp(b, "    <disk type='volume' device='cdrom'>\n"
+		tve_xb_printf(b, "    <disk type='volume' device='cdrom'>\n"
 		      "      <driver name='qemu' type='raw'/>\n"
 		      "      <source pool='%s' volume='%s'/>\n", pool, vol);
 		free(pool);
 	} else {
-		xp(b, "    <disk type='block' device='cdrom'>\n"
+		tve_xb_printf(b, "    <disk type='block' device='cdrom'>\n"
 		      "      <driver name='qemu' type='raw'/>\n"
 		      "      <source dev='%s'/>\n", cd->drive);
 	}
-	xp(b, "      <target dev='%s' bus='%s'/>\n      <readonly/>\n", dev, tve_bus_name(cd->bus));
+	tve_xb_printf(b, "      <target dev='%s' bus='%s'/>\n      <readonly/>\n", dev, tve_bus_name(cd->bus));
 	if (boot)
-		xp(b, "      <boot order='%d'/>\n", boot);
+		tve_xb_printf(b, "      <boot order='%d'/>\n", boot);
 	put_address(g, cd->bus, cd->index);
-	xp(b, "    </disk>\n");
+	tve_xb_printf(b, "    </disk>\n");
 }
 
 static const char *scsi_model(enum tve_scsihw h)
@@ -416,11 +332,11 @@ static void put_scsi_controllers(struct gen *g)
 		if (!used)
 			continue;
 		if (io && !g->test)
-			xp(&g->b, "    <controller type='scsi' index='%d' model='%s'>\n"
+			tve_xb_printf(&g->b, "    <controller type='scsi' index='%d' model='%s'>\n"
 				  "      <driver iothread='%u'/>\n    </controller>\n",
 			   ctrl, scsi_model(s->scsihw), ++g->iothreads);
 		else
-			xp(&g->b, "    <controller type='scsi' index='%d' model='%s'/>\n", ctrl,
+			tve_xb_printf(&g->b, "    <controller type='scsi' index='%d' model='%s'/>\n", ctrl,
 			   scsi_model(s->scsihw));
 	}
 }
@@ -428,34 +344,34 @@ static void put_scsi_controllers(struct gen *g)
 static void put_nic(struct gen *g, int boot)
 {
 	const struct tve_vm_spec *s = g->s;
-	struct xb *b = &g->b;
+	struct tve_xb *b = &g->b;
 	bool bridge = s->net == TVE_NET_BRIDGE;
 
 	if (s->net == TVE_NET_NONE)
 		return;
-	xp(b, "    <interface type='%s'>\n", bridge ? "bridge" : "network");
+	tve_xb_printf(b, "    <interface type='%s'>\n", bridge ? "bridge" : "network");
 	if (s->mac && *s->mac) {
 		char mac[18];
 		spec_vm_mac_norm(s->mac, false, mac);
-		xp(b, "      <mac address='%s'/>\n", mac);
+		tve_xb_printf(b, "      <mac address='%s'/>\n", mac);
 	}
-	xp(b, "      <source %s='%s'/>\n", bridge ? "bridge" : "network", s->net_source);
+	tve_xb_printf(b, "      <source %s='%s'/>\n", bridge ? "bridge" : "network", s->net_source);
 	if (s->vlan > 0)
-		xp(b, "      <vlan>\n        <tag id='%d'/>\n      </vlan>\n", s->vlan);
-	xp(b, "      <model type='%s'/>\n", tve_nic_model_name(s->nic_model));
+		tve_xb_printf(b, "      <vlan>\n        <tag id='%d'/>\n      </vlan>\n", s->vlan);
+	tve_xb_printf(b, "      <model type='%s'/>\n", tve_nic_model_name(s->nic_model));
 	if (s->queues > 0 && s->nic_model == TVE_NIC_VIRTIO)
-		xp(b, "      <driver queues='%u'/>\n", s->queues);
+		tve_xb_printf(b, "      <driver queues='%u'/>\n", s->queues);
 	if (s->rate_mbps > 0) {
 		/* MB/s -> libvirt's KiB/s */
 		unsigned long long kb = (unsigned long long)(s->rate_mbps * 1024 + 0.5);
 		if (kb == 0)
 			kb = 1;
-		xp(b, "      <bandwidth>\n        <inbound average='%llu'/>\n"
+		tve_xb_printf(b, "      <bandwidth>\n        <inbound average='%llu'/>\n"
 		      "        <outbound average='%llu'/>\n      </bandwidth>\n", kb, kb);
 	}
 	if (boot)
-		xp(b, "      <boot order='%d'/>\n", boot);
-	xp(b, "    </interface>\n");
+		tve_xb_printf(b, "      <boot order='%d'/>\n", boot);
+	tve_xb_printf(b, "    </interface>\n");
 }
 
 static void put_display(struct gen *g)
@@ -464,30 +380,30 @@ static void put_display(struct gen *g)
 		"vga", "vga", "virtio", "vmvga", "qxl", "none", "none",
 	};
 	const struct tve_vm_spec *s = g->s;
-	struct xb *b = &g->b;
+	struct tve_xb *b = &g->b;
 	enum tve_graphics gfx = s->graphics;
 
 	if (gfx == TVE_GFX_SPICE)
-		xp(b, "    <channel type='spicevmc'>\n"
+		tve_xb_printf(b, "    <channel type='spicevmc'>\n"
 		      "      <target type='virtio' name='com.redhat.spice.0'/>\n    </channel>\n");
 	if (gfx != TVE_GFX_SERIAL && gfx != TVE_GFX_NONE) {
-		xp(b, "    <input type='tablet' bus='usb'/>\n");
-		xp(b, "    <graphics type='%s' autoport='yes' listen='127.0.0.1'>\n"
+		tve_xb_printf(b, "    <input type='tablet' bus='usb'/>\n");
+		tve_xb_printf(b, "    <graphics type='%s' autoport='yes' listen='127.0.0.1'>\n"
 		      "      <listen type='address' address='127.0.0.1'/>\n    </graphics>\n",
 		   gfx == TVE_GFX_SPICE ? "spice" : "vnc");
 	}
-	xp(b, "    <video>\n      <model type='%s'/>\n    </video>\n", video[gfx]);
+	tve_xb_printf(b, "    <video>\n      <model type='%s'/>\n    </video>\n", video[gfx]);
 }
 
 static void put_devices(struct gen *g)
 {
 	const struct tve_vm_spec *s = g->s;
-	struct xb *b = &g->b;
+	struct tve_xb *b = &g->b;
 	int boot = 0;
 
-	xp(b, "  <devices>\n");
+	tve_xb_printf(b, "  <devices>\n");
 	if (g->c && g->c->emulator && !g->test)
-		xp(b, "    <emulator>%s</emulator>\n", g->c->emulator);
+		tve_xb_printf(b, "    <emulator>%s</emulator>\n", g->c->emulator);
 	/* Proxmox's order=scsi0;ide2;net0: the first disk, the install media, the NIC */
 	for (size_t i = 0; i < s->n_disks; i++)
 		put_disk(g, i, i == 0 ? ++boot : 0);
@@ -495,20 +411,20 @@ static void put_devices(struct gen *g)
 		put_cd(g, &g->cd[i], g->cd[i].install ? ++boot : 0);
 	put_scsi_controllers(g);
 	put_nic(g, s->net != TVE_NET_NONE ? ++boot : 0);
-	xp(b, "    <serial type='pty'>\n      <target port='0'/>\n    </serial>\n"
+	tve_xb_printf(b, "    <serial type='pty'>\n      <target port='0'/>\n    </serial>\n"
 	      "    <console type='pty'>\n      <target type='serial' port='0'/>\n    </console>\n");
 	if (s->agent)
-		xp(b, "    <channel type='unix'>\n"
+		tve_xb_printf(b, "    <channel type='unix'>\n"
 		      "      <target type='virtio' name='org.qemu.guest_agent.0'/>\n    </channel>\n");
 	put_display(g);
 	if (s->tpm && !g->test)
-		xp(b, "    <tpm model='%s'>\n      <backend type='emulator' version='2.0'/>\n    </tpm>\n",
+		tve_xb_printf(b, "    <tpm model='%s'>\n      <backend type='emulator' version='2.0'/>\n    </tpm>\n",
 		   g->q35 ? "tpm-crb" : "tpm-tis");
 	if (s->balloon)
-		xp(b, "    <memballoon model='virtio'>\n      <stats period='5'/>\n    </memballoon>\n");
+		tve_xb_printf(b, "    <memballoon model='virtio'>\n      <stats period='5'/>\n    </memballoon>\n");
 	else
-		xp(b, "    <memballoon model='none'/>\n");
-	xp(b, "  </devices>\n");
+		tve_xb_printf(b, "    <memballoon model='none'/>\n");
+	tve_xb_printf(b, "  </devices>\n");
 }
 
 /* ---- the domain ----------------------------------------------------------- */
@@ -559,7 +475,7 @@ static int gen_init(struct gen *g, const struct tve_vm_spec *s, const struct tve
 char *tve_vm_domain_xml(const struct tve_vm_spec *s, const struct tve_create_ctx *ctx, char **err)
 {
 	struct gen g;
-	struct xb devs;
+	struct tve_xb devs;
 	char *name;
 
 	if (gen_init(&g, s, ctx, err) < 0)
@@ -570,44 +486,44 @@ char *tve_vm_domain_xml(const struct tve_vm_spec *s, const struct tve_create_ctx
 	memset(&g.b, 0, sizeof(g.b));
 
 	name = spec_vm_domain_name(s);
-	xp(&g.b, "<domain type='%s'>\n  <name>%s</name>\n", g.c->domain_type, name);
+	tve_xb_printf(&g.b, "<domain type='%s'>\n  <name>%s</name>\n", g.c->domain_type, name);
 	free(name);
 	put_metadata(&g);
-	xp(&g.b, "  <memory unit='KiB'>%llu</memory>\n", s->memory_mib * 1024);
-	xp(&g.b, "  <currentMemory unit='KiB'>%llu</currentMemory>\n", s->memory_mib * 1024);
-	xp(&g.b, "  <vcpu placement='static'>%u</vcpu>\n", s->sockets * s->cores);
+	tve_xb_printf(&g.b, "  <memory unit='KiB'>%llu</memory>\n", s->memory_mib * 1024);
+	tve_xb_printf(&g.b, "  <currentMemory unit='KiB'>%llu</currentMemory>\n", s->memory_mib * 1024);
+	tve_xb_printf(&g.b, "  <vcpu placement='static'>%u</vcpu>\n", s->sockets * s->cores);
 	if (g.iothreads)
-		xp(&g.b, "  <iothreads>%u</iothreads>\n", g.iothreads);
+		tve_xb_printf(&g.b, "  <iothreads>%u</iothreads>\n", g.iothreads);
 	put_cputune(&g);
 	put_os(&g);
 	put_features(&g);
 	put_cpu(&g);
 	put_clock(&g);
-	xp(&g.b, "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n"
+	tve_xb_printf(&g.b, "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n"
 		 "  <on_crash>destroy</on_crash>\n");
-	xb_add(&g.b, devs.s, devs.len);
+	tve_xb_add(&g.b, devs.s, devs.len);
 	free(devs.s);
-	xp(&g.b, "</domain>\n");
+	tve_xb_printf(&g.b, "</domain>\n");
 	return g.b.s;
 }
 
 char *tve_vm_volume_xml(const struct tve_vm_spec *s, size_t i, const char *pool_type)
 {
 	const struct tve_vm_disk *d;
-	struct xb b = { 0 };
+	struct tve_xb b = { 0 };
 	bool file = tve_pool_allows_format(pool_type, TVE_FMT_QCOW2);
 
 	if (i >= s->n_disks || !s->disks[i].volume)
 		return NULL;
 	d = &s->disks[i];
-	xp(&b, "<volume>\n  <name>%s</name>\n  <capacity unit='bytes'>%llu</capacity>\n", d->volume, d->size);
+	tve_xb_printf(&b, "<volume>\n  <name>%s</name>\n  <capacity unit='bytes'>%llu</capacity>\n", d->volume, d->size);
 	/* thin on file pools; block pools (LVM...) allocate it all and take
 	 * no format (the schema still wants a <target>) */
 	if (file)
-		xp(&b, "  <allocation unit='bytes'>0</allocation>\n"
+		tve_xb_printf(&b, "  <allocation unit='bytes'>0</allocation>\n"
 		       "  <target>\n    <format type='%s'/>\n  </target>\n", tve_vol_format_name(d->format));
 	else
-		xp(&b, "  <target/>\n");
-	xp(&b, "</volume>\n");
+		tve_xb_printf(&b, "  <target/>\n");
+	tve_xb_printf(&b, "</volume>\n");
 	return b.s;
 }
