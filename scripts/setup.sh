@@ -10,7 +10,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
  libcurl4-openssl-dev libinih-dev libcmocka-dev libcrypt-dev
  libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-daemon-driver-lxc
  libvirt-clients qemu-system-x86 qemu-utils ovmf swtpm swtpm-tools
- debootstrap busybox-static e2fsprogs tar gzip xz-utils zstd libcap2-bin
+ debootstrap busybox-static e2fsprogs tar gzip xz-utils zstd libcap2-bin lvm2 openssl
  openssh-server tmux htop python3 python3-pyte iproute2 util-linux procps"
 
 missing=
