@@ -85,11 +85,12 @@ struct tve_backend *tve_backend_new(const struct tve_config *cfg, char **err)
 	if (b->wake_fd < 0) {
 		tve_set_err(err, "eventfd: %s", strerror(errno));
 		free(dir);
+		tve_config_clear(&b->cfg);
 		free(b);
 		return NULL;
 	}
 	b->tasks = tve_taskstore_new(dir, cfg->task_history ? cfg->task_history : 200);
-	free(dir);
+	b->cfg.state_dir = dir;	/* tasks and storage content types live here */
 	tve_taskstore_set_hook(b->tasks, task_hook, b);
 
 	b->n_nodes = cfg->n_nodes;

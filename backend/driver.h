@@ -95,6 +95,36 @@ struct tve_driver_ops {
 	 * directories directly). */
 	bool (*is_local)(void *h);
 
+	/* ---- storage (called on task threads; steps are logged into task) ---- */
+	/* Defines a pool from <pool> XML, builds it when build (the
+	 * directory, the volume group; never over data already on a device),
+	 * starts it and enables autostart as asked.  What it made is undone
+	 * when a step fails.  0, or -1 with *err. */
+	int (*pool_add)(void *h, const char *xml, bool build, bool start, bool autostart,
+			struct tve_task *task, char **err);
+	/* Stops and undefines pool; with delete_data it first deletes every
+	 * volume and then the pool's own data (directory, volume group). */
+	int (*pool_remove)(void *h, const char *pool, bool delete_data, struct tve_task *task,
+			   char **err);
+	/* Starts or stops pool, and sets its autostart. */
+	int (*pool_set)(void *h, const char *pool, bool active, bool autostart,
+			struct tve_task *task, char **err);
+	/* Grows a volume to size bytes (a smaller size is refused).  With a
+	 * guest (uuid, and the disk's target dev "vda") the running guest's
+	 * QEMU grows it (virDomainBlockResize: the image is locked by it). */
+	int (*vol_resize)(void *h, const char *pool, const char *volume, unsigned long long size,
+			  const char *uuid, const char *target, char **err);
+	/* Copies volume into dst_pool under the same name, keeping its format
+	 * and capacity, with progress.  Cancellable, but libvirt cannot stop
+	 * a copy: a cancelled one is deleted once it ends. */
+	int (*vol_copy)(void *h, const char *pool, const char *volume, const char *dst_pool,
+			struct tve_task *task, char **err);
+	/* Creates a volume in pool from <volume> XML and streams the local
+	 * file into it, with progress; cancellable; the volume is deleted
+	 * again on failure or cancel. */
+	int (*vol_upload)(void *h, const char *pool, const char *xml, const char *local_path,
+			  struct tve_task *task, char **err);
+
 	/* Library calls made through this handle so far (for benchmarks). */
 	unsigned long (*calls)(void *h);
 };

@@ -728,5 +728,11 @@ const struct tve_driver_ops tve_driver_libvirt = {
 	.domain_undefine = lv_domain_undefine,
 	.set_autostart = lv_set_autostart,
 	.is_local = lv_is_local,
+	.pool_add = lv_pool_add,
+	.pool_remove = lv_pool_remove,
+	.pool_set = lv_pool_set,
+	.vol_resize = lv_vol_resize,
+	.vol_copy = lv_vol_copy,
+	.vol_upload = lv_vol_upload,
 	.calls = lv_calls,
 };

@@ -6,6 +6,7 @@
  *   drv_libvirt_xml.c     domain/pool/volume/network XML parsing (libxml2)
  *   drv_libvirt_caps.c    what the node offers new guests (caps)
  *   drv_libvirt_create.c  volumes, define/undefine, autostart (creation)
+ *   drv_libvirt_storage.c pools add/remove/start/stop, volume resize/copy/upload
  *
  * Threads: the handle is opened, refreshed and closed on the node's worker
  * thread; guest_action and set_vmid run on task threads; libvirt callbacks
@@ -162,6 +163,19 @@ int lv_domain_define(void *h, const char *xml, char uuid[37], char **err);
 int lv_domain_undefine(void *h, const char *uuid, char **err);
 int lv_set_autostart(void *h, const char *uuid, bool on, char **err);
 bool lv_is_local(void *h);
+
+/* drv_libvirt_storage.c: the storage ops of struct tve_driver_ops. */
+int lv_pool_add(void *h, const char *xml, bool build, bool start, bool autostart,
+		struct tve_task *t, char **err);
+int lv_pool_remove(void *h, const char *pool, bool delete_data, struct tve_task *t, char **err);
+int lv_pool_set(void *h, const char *pool, bool active, bool autostart, struct tve_task *t,
+		char **err);
+int lv_vol_resize(void *h, const char *pool, const char *volume, unsigned long long size,
+		  const char *uuid, const char *target, char **err);
+int lv_vol_copy(void *h, const char *pool, const char *volume, const char *dst_pool,
+		struct tve_task *t, char **err);
+int lv_vol_upload(void *h, const char *pool, const char *xml, const char *local_path,
+		  struct tve_task *t, char **err);
 
 /* drv_libvirt_xml.c.  Parsers return 0, or -1 with *err. */
 struct lv_meta {

@@ -1,5 +1,6 @@
 /* drv_libvirt_caps.c - what a node offers new guests: hypervisor type,
- * machines, CPU models, firmware, TPM, bridges and drives.
+ * machines, CPU models, firmware, TPM, bridges and drives; and the storage
+ * pool types it can define.
  *
  * Read once per connection (the capabilities of a host do not change while
  * libvirtd runs), so XPath's convenience costs nothing here.  They are read
@@ -242,6 +243,36 @@ static void read_drives(struct reader *h, struct tve_node_caps *c)
 	}
 }
 
+/* Storage pool types from virConnectGetStoragePoolCapabilities: those
+ * with a driver (supported='yes') and those libvirt knows but whose driver
+ * package is not installed (supported='no': zfs, rbd, iscsi-direct,
+ * gluster... each in libvirt-daemon-driver-storage-TYPE).  The test
+ * driver lacks the call but defines pools of any type. */
+static void read_pool_caps(struct reader *h, struct tve_node_caps *c)
+{
+	static const char *const test_types[] = {
+		"dir", "fs", "netfs", "logical", "disk", "iscsi", "zfs", "rbd",
+	};
+	struct list yes = { &c->n_pool_types, &c->pool_types };
+	struct list no = { &c->n_pool_types_missing, &c->pool_types_missing };
+	struct xq q = {0};
+	char *xml;
+
+	h->calls++;
+	if (!(xml = virConnectGetStoragePoolCapabilities(h->conn, 0))) {
+		virResetLastError();
+		for (size_t i = 0; h->is_test && i < sizeof(test_types) / sizeof(*test_types); i++)
+			tve_strlist_add(&c->n_pool_types, &c->pool_types, test_types[i]);
+		return;
+	}
+	if (xq_open(&q, xml) == 0) {
+		xq_each(&q, "/storagepoolCapabilities/pool[@supported='yes']/@type", add_unique, &yes);
+		xq_each(&q, "/storagepoolCapabilities/pool[@supported='no']/@type", add_unique, &no);
+	}
+	xq_close(&q);
+	free(xml);
+}
+
 static void *reader_main(void *opaque)
 {
 	struct reader *h = opaque;
@@ -261,6 +292,7 @@ static void *reader_main(void *opaque)
 	if (!h->is_test)
 		read_bridges(h, c);
 	read_drives(h, c);
+	read_pool_caps(h, c);
 
 	pthread_mutex_lock(&ev->lock);
 	ev->caps = *c;

@@ -1,13 +1,14 @@
 # libtvebackend.a: pure C, no curses.
 noinst_LIBRARIES += libtvebackend.a
 libtvebackend_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVIRT_CFLAGS) $(LIBXML_CFLAGS) \
-	$(LIBSSH_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS) $(INIH_CFLAGS)
+	$(LIBSSH_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS) $(INIH_CFLAGS) $(CRYPTO_CFLAGS)
 libtvebackend_a_SOURCES = \
 	backend/util.c backend/util.h \
 	backend/xmlbuf.c backend/xmlbuf.h \
 	backend/backend.c backend/backend.h backend/backend_priv.h \
 	backend/backend_task.c backend/backend_node.c \
 	backend/backend_create.c backend/backend_create.h backend/backend_create_ct.c \
+	backend/backend_download.c \
 	backend/driver.h \
 	backend/model.c backend/model.h \
 	backend/task.c backend/task.h backend/task_priv.h \
@@ -23,6 +24,10 @@ libtvebackend_a_SOURCES = \
 	backend/drv_libvirt_node.c \
 	backend/drv_libvirt_xml.c \
 	backend/drv_libvirt_caps.c \
-	backend/drv_libvirt_create.c
+	backend/drv_libvirt_create.c \
+	backend/drv_libvirt_storage.c \
+	backend/backend_storage.c backend/storage_spec.c
 # ct_rootfs.c hashes root passwords with libxcrypt's crypt_r (SHA-512).
 BACKEND_LIBS += $(CRYPT_LIBS)
+# backend_download.c hashes downloads with OpenSSL's libcrypto (EVP).
+BACKEND_LIBS += $(CRYPTO_LIBS)

@@ -41,6 +41,7 @@ void tve_task_info_free(struct tve_task_info *info)
 	free(info->target);
 	free(info->user);
 	free(info->error);
+	free(info->progress_text);
 	memset(info, 0, sizeof(*info));
 }
 
@@ -109,6 +110,7 @@ void ts_task_free(struct tve_task *t)
 	free(t->target);
 	free(t->user);
 	free(t->error);
+	free(t->progress_text);
 	for (size_t i = 0; i < t->n_lines; i++)
 		free(t->lines[i]);
 	free(t->lines);
@@ -147,6 +149,10 @@ void ts_finish_locked(struct tve_task *t, const char *error, time_t end)
 {
 	char *line;
 
+	/* A finished task has nothing left to show as progress or to cancel. */
+	t->has_progress = false;
+	free(t->progress_text);
+	t->progress_text = NULL;
 	t->end = end;
 	if (error) {
 		t->status = TVE_TASK_ERROR;
@@ -326,6 +332,7 @@ struct tve_task *tve_task_begin(struct tve_taskstore *store, const char *node,
 	t->start = time(NULL);
 	t->status = TVE_TASK_RUNNING;
 	t->handed_out = true;
+	atomic_init(&t->cancel, false);
 	fnode = upid_field(t->node);
 	ftype = upid_field(t->type);
 	ftarget = upid_field(t->target);
@@ -408,6 +415,52 @@ const char *tve_task_id(const struct tve_task *t)
 	return t ? t->id : NULL;
 }
 
+/* ---- progress and cancel ---- */
+
+void tve_task_progress(struct tve_task *t, double fraction, const char *text)
+{
+	struct tve_taskstore *store;
+	char *copy;
+
+	if (!t)
+		return;
+	store = t->store;
+	copy = tve_xstrdup(text);
+	pthread_mutex_lock(&store->lock);
+	if (t->status != TVE_TASK_RUNNING || t->evicted) {
+		pthread_mutex_unlock(&store->lock);
+		free(copy);
+		return;
+	}
+	/* NaN and negatives mean "unknown"; past the end reads as done. */
+	t->has_progress = true;
+	t->progress = fraction >= 0 ? (fraction > 1 ? 1 : fraction) : -1;
+	free(t->progress_text);
+	t->progress_text = copy;
+	ts_changed_unlock(store);
+}
+
+void tve_task_set_cancellable(struct tve_task *t)
+{
+	struct tve_taskstore *store;
+
+	if (!t)
+		return;
+	store = t->store;
+	pthread_mutex_lock(&store->lock);
+	if (t->cancellable || t->status != TVE_TASK_RUNNING) {
+		pthread_mutex_unlock(&store->lock);
+		return;
+	}
+	t->cancellable = true;
+	ts_changed_unlock(store);
+}
+
+bool tve_task_cancelled(const struct tve_task *t)
+{
+	return t && atomic_load(&t->cancel);
+}
+
 /* ---- queries ---- */
 
 static void info_fill(struct tve_task_info *out, const struct tve_task *t)
@@ -422,6 +475,10 @@ static void info_fill(struct tve_task_info *out, const struct tve_task *t)
 	out->status = t->status;
 	out->error = tve_xstrdup(t->error);
 	out->n_lines = t->n_lines;
+	out->progress = t->has_progress ? t->progress : -1;
+	out->progress_text = t->has_progress ? tve_xstrdup(t->progress_text) : NULL;
+	out->cancellable = t->cancellable && t->status == TVE_TASK_RUNNING &&
+			   !atomic_load(&t->cancel);
 }
 
 static int newest_first(const void *pa, const void *pb)
@@ -508,6 +565,30 @@ int tve_taskstore_info(struct tve_taskstore *store, const char *id, struct tve_t
 		info_fill(out, t);
 	pthread_mutex_unlock(&store->lock);
 	return t ? 0 : -1;
+}
+
+int tve_taskstore_cancel(struct tve_taskstore *store, const char *id, char **err)
+{
+	struct tve_task *t;
+	const char *why = NULL;
+
+	pthread_mutex_lock(&store->lock);
+	t = find_locked(store, id);
+	if (!t)
+		why = "no such task";
+	else if (t->status != TVE_TASK_RUNNING)
+		why = "the task has already ended";
+	else if (!t->cancellable)
+		why = "this task cannot be cancelled";
+	if (why) {
+		pthread_mutex_unlock(&store->lock);
+		return tve_set_err(err, "%s", why);
+	}
+	/* Asking twice is harmless; the log says it once. */
+	if (!atomic_exchange(&t->cancel, true))
+		add_line(t, "cancel requested", strlen("cancel requested"));
+	ts_changed_unlock(store);
+	return 0;
 }
 
 size_t tve_taskstore_running(struct tve_taskstore *store)

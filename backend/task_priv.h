@@ -4,6 +4,7 @@
 #define TVE_TASK_PRIV_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -26,6 +27,12 @@ struct tve_task {
 	bool handed_out;	/* returned by tve_task_begin: must outlive eviction */
 	bool evicted;		/* dropped from the lists, log freed */
 	uint64_t order;		/* creation order, breaks ties of equal start times */
+	/* Transfers: progress (never persisted; dropped when the task ends). */
+	bool has_progress;
+	double progress;	/* 0..1, or -1 when the total is unknown */
+	char *progress_text;
+	bool cancellable;
+	atomic_bool cancel;	/* polled by the task without the lock */
 };
 
 struct node_tasks {

@@ -54,6 +54,20 @@ EXTRA_DIST += tests/unit/test_golden_valid.sh tests/golden/vm-cpu.summary \
 	tests/golden/vm-test.volumes tests/golden/vm-test.xml tests/golden/vm-win11.summary \
 	tests/golden/vm-win11.volumes tests/golden/vm-win11.xml
 
+# Add Storage specs; their golden pool XML checked by libvirt's schema and
+# test driver (copied like test_golden_valid).
+check_PROGRAMS += tests/unit/test_storage_spec
+tests_unit_test_storage_spec_SOURCES = tests/unit/test_storage_spec.c
+tests_unit_test_storage_spec_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_storage_spec_LDADD = $(TEST_LDADD)
+check_SCRIPTS += tests/unit/test_pool_golden
+tests/unit/test_pool_golden: $(top_srcdir)/tests/unit/test_pool_golden.sh
+	$(AM_V_GEN)mkdir -p tests/unit && cp $< $@ && chmod +x $@
+CLEANFILES += tests/unit/test_pool_golden
+EXTRA_DIST += tests/unit/test_pool_golden.sh tests/golden/pool-dir.xml tests/golden/pool-fs.xml \
+	tests/golden/pool-netfs.xml tests/golden/pool-logical.xml tests/golden/pool-iscsi.xml \
+	tests/golden/pool-zfs.xml tests/golden/pool-rbd.xml tests/golden/pool-disk.xml
+
 # --- backend (libvirt test driver) ---
 check_PROGRAMS += tests/backend/test_backend
 tests_backend_test_backend_SOURCES = tests/backend/test_backend.c
@@ -63,8 +77,17 @@ check_PROGRAMS += tests/backend/test_libvirt
 tests_backend_test_libvirt_SOURCES = tests/backend/test_libvirt.c
 tests_backend_test_libvirt_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_backend_test_libvirt_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/backend/test_storage
+tests_backend_test_storage_SOURCES = tests/backend/test_storage.c
+tests_backend_test_storage_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_backend_test_storage_LDADD = $(TEST_LDADD)
 
 # --- integration (private libvirtd) ---
+check_PROGRAMS += tests/integration/itest_storage
+tests_integration_itest_storage_SOURCES = tests/integration/itest_storage.c
+tests_integration_itest_storage_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_integration_itest_storage_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/integration/test_storage.sh
 check_PROGRAMS += tests/integration/itest_lifecycle
 tests_integration_itest_lifecycle_SOURCES = tests/integration/itest_lifecycle.c
 tests_integration_itest_lifecycle_CPPFLAGS = $(TEST_CPPFLAGS)
@@ -78,9 +101,14 @@ check_PROGRAMS += tests/integration/itest_create
 tests_integration_itest_create_SOURCES = tests/integration/itest_create.c
 tests_integration_itest_create_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_integration_itest_create_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/integration/itest_download
+tests_integration_itest_download_SOURCES = tests/integration/itest_download.c
+tests_integration_itest_download_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_integration_itest_download_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/integration/test_download.sh tests/integration/httpd.py
 EXTRA_DIST += tests/harness/testhost.sh tests/harness/guest.sh \
 	tests/integration/test_harness.sh tests/integration/test_lifecycle.sh \
 	tests/integration/test_create.sh
 
 EXTRA_DIST += tests/run.sh tests/tui/lib.sh tests/tui/test_demo.sh tests/tui/test_libvirt.sh \
-	tests/tui/test_layout.sh tests/tui/test_wizard.sh
+	tests/tui/test_layout.sh tests/tui/test_wizard.sh tests/tui/test_storage.sh

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "storage.h"
 #include "tui.h"
 #include "wizard.h"
 
@@ -46,13 +47,15 @@ static unsigned applies_bit(enum obj_kind k)
 		return APPLY_GUEST;
 	case OBJ_POOL:
 		return APPLY_POOL;
+	case OBJ_VOLUME:
+		return APPLY_VOLUME;
 	default:
 		return APPLY_DC;
 	}
 }
 
 /* What the action keys act on: the row under the cursor in a content tab
- * that lists guests, else the tree's selection. */
+ * that lists guests or volumes, else the tree's selection. */
 static const struct obj_ref *current(struct app *a)
 {
 	const struct obj_ref *o = a->focus == PANE_CONTENT ? content_cursor(&a->content) : NULL;
@@ -60,6 +63,19 @@ static const struct obj_ref *current(struct app *a)
 	if (!o || o->kind == OBJ_TASK)
 		o = &a->tree.sel;
 	return o;
+}
+
+/* A storage action on a volume row that is not about the volume acts on
+ * its storage. */
+static const struct obj_ref *target(enum action act, const struct obj_ref *o, struct obj_ref *tmp)
+{
+	char pool[256], vol[256];
+
+	if (o->kind != OBJ_VOLUME || (action_table[act].applies & APPLY_VOLUME) ||
+	    !volume_ref_split(o, pool, sizeof(pool), vol, sizeof(vol)))
+		return o;
+	obj_set(tmp, OBJ_POOL, o->node, pool);
+	return tmp;
 }
 
 static const char *label_of(enum action act, const struct obj_ref *o)
@@ -92,9 +108,13 @@ static const char *unavailable(struct app *a, enum action act, const struct obj_
 
 	*unsupported = false;
 	if (!(ai->applies & applies_bit(o->kind))) {
-		snprintf(buf, len, "select a guest first");
+		snprintf(buf, len, "select a %s first",
+			 ai->applies & APPLY_GUEST ? "guest"
+			 : ai->applies & APPLY_POOL ? "storage" : "volume (a storage's Content tab)");
 		return buf;
 	}
+	if (storage_action(act))
+		return storage_unavailable(a, act, o, buf, len);
 	if (act == ACT_REFRESH)
 		return NULL;
 	if (act == ACT_CREATE_VM || act == ACT_CREATE_CT) {
@@ -172,6 +192,10 @@ static void run(struct app *a, enum action act, const struct obj_ref *o)
 			wizard_ct_open(a, (size_t)node);
 		return;
 	}
+	if (storage_action(act)) {
+		storage_run(a, act, o);
+		return;
+	}
 	if (act == ACT_TEMPLATE) {
 		const struct tve_pool *p = app_pool(a, o);
 
@@ -225,10 +249,12 @@ static void invoke_on(struct app *a, enum action act, const struct obj_ref *o)
 {
 	char why[300], q[300], what[128];
 	const struct tve_guest *g;
+	struct obj_ref tmp;
 	struct pending *p;
 	struct dialog *d;
 	bool unsupported;
 
+	o = target(act, o, &tmp);
 	g = app_guest(a, o);
 	if (g)
 		guest_label(g, what, sizeof(what));
@@ -240,7 +266,8 @@ static void invoke_on(struct app *a, enum action act, const struct obj_ref *o)
 		app_error(a, "%s: %s", label_of(act, o), why);
 		return;
 	}
-	if (!action_table[act].confirm) {
+	/* The storage actions ask in forms of their own. */
+	if (!action_table[act].confirm || storage_action(act)) {
 		run(a, act, o);
 		return;
 	}
@@ -274,22 +301,32 @@ void action_menu(struct app *a)
 	const struct obj_ref *o = current(a);
 	struct dialog_item items[ACT__COUNT];
 	struct menu_data *m = tve_xcalloc(1, sizeof(*m));
-	char notes[ACT__COUNT][160], title[320], what[300];
+	char notes[ACT__COUNT][160], labels[ACT__COUNT][48], title[320], what[300];
 	const struct tve_guest *g = NULL;
 	struct dialog *d;
 	size_t n = 0;
 
 	m->obj = *o;
-	for (int i = 0; i < ACT__COUNT; i++) {
+	/* A volume's own actions first, then its storage's. */
+	for (int k = 0; k < 2 * ACT__COUNT; k++) {
+		int i = k % ACT__COUNT;
+		bool own = action_table[i].applies & applies_bit(o->kind);
+		struct obj_ref tmp;
 		bool unsupported;
 		const char *why;
 
-		if (!(action_table[i].applies & applies_bit(o->kind)))
+		if (o->kind == OBJ_VOLUME ? (k < ACT__COUNT) != own ||
+					    !(action_table[i].applies & (APPLY_VOLUME | APPLY_POOL))
+		    : k >= ACT__COUNT || !own)
 			continue;
-		why = unavailable(a, (enum action)i, o, "it", notes[n], sizeof(notes[n]), &unsupported);
+		why = unavailable(a, (enum action)i, target((enum action)i, o, &tmp), "it", notes[n],
+				  sizeof(notes[n]), &unsupported);
+		/* The menu leaves a key name 3 columns ("Del"): a space after it. */
+		snprintf(labels[n], sizeof(labels[n]), "%s%s",
+			 strlen(key_name(action_table[i].key)) > 2 ? " " : "", label_of((enum action)i, o));
 		items[n] = (struct dialog_item){
 			.key = action_table[i].key,
-			.label = label_of((enum action)i, o),
+			.label = labels[n],
 			.note = unsupported ? "unsupported" : why,
 			.enabled = why == NULL,
 		};
@@ -308,6 +345,9 @@ void action_menu(struct app *a)
 		break;
 	case OBJ_POOL:
 		snprintf(what, sizeof(what), "storage %s", o->id);
+		break;
+	case OBJ_VOLUME:
+		snprintf(what, sizeof(what), "volume %s", o->id);
 		break;
 	default:
 		snprintf(what, sizeof(what), "Datacenter");

@@ -72,6 +72,11 @@ static const struct binding bindings[] = {
 	{ ' ', 0, CMD_OPEN, CTX_CONTENT | CTX_TASKS },
 
 	{ K_ESC, 0, CMD_BACK, CTX_ALL },
+
+	{ 'v', 0, CMD_CONTENT_VIEW, CTX_CONTENT },
+	{ 'o', 0, CMD_CONTENT_SORT, CTX_CONTENT },
+	{ K_FN(KEY_DC), 0, CMD_TASK_CANCEL, CTX_TASKS },
+	{ 'x', 0, CMD_TASK_CANCEL, CTX_TASKS },
 };
 
 enum cmd keymap_lookup(int key, unsigned ctx, int *arg)
@@ -107,7 +112,7 @@ const char *key_name(int key)
 		{ K_FN(KEY_HOME), "Home" }, { K_FN(KEY_END), "End" },
 		{ K_FN(KEY_BTAB), "Shift-Tab" }, { K_FN(KEY_ENTER), "Enter" },
 		{ '\r', "Enter" }, { '\n', "Enter" }, { '\t', "Tab" },
-		{ ' ', "Space" }, { K_ESC, "Esc" },
+		{ ' ', "Space" }, { K_ESC, "Esc" }, { K_FN(KEY_DC), "Del" }, { K_FN(KEY_IC), "Ins" },
 	};
 
 	for (size_t i = 0; i < TVE_ARRAY_SIZE(names); i++)
@@ -196,6 +201,16 @@ char **help_lines(void)
 		"  Esc            Cancel (asks);  F1 the wizard's keys",
 		"  Space Left Right  Open / step through a choice; toggle a checkbox",
 		"",
+		"Storage (A, e, D; on a Content row: n, Del, r, M, U, w; Enter: its menu)",
+		"  Content views  v: disk images, ISO images, templates, backups",
+		"  Order, filter  o: by name, size, owner;  /: by name",
+		"  Owner          the guest ID in the name (vm-100-disk-0: 100)",
+		"  Guest          the guest whose disks use the volume",
+		"  Provisioned    volume sizes added up; above the storage's size",
+		"                 it is over-committed (thin volumes)",
+		"  Tasks          a transfer shows [####......] 41% and its rate;",
+		"                 Del or x in the task panel cancels it (asks)",
+		"",
 		"Resource tree symbols",
 		"  R running   P paused     S stopped   D shutting down",
 		"  C crashed   Z suspended  B blocked   ? unknown",
@@ -225,7 +240,7 @@ char **help_lines(void)
 	for (int i = 0; i < ACT__COUNT; i++) {
 		const struct action_info *a = &action_table[i];
 
-		add(&l, tve_xasprintf("  %-14s %-13s %s%s", key_name(a->key), a->label, a->help,
+		add(&l, tve_xasprintf("  %-14s %-14s %s%s", key_name(a->key), a->label, a->help,
 				      a->confirm ? " (asks)" : ""));
 	}
 	for (size_t i = 0; i < TVE_ARRAY_SIZE(tail); i++)

@@ -18,7 +18,8 @@ enum applies {
 	APPLY_NODE = 1 << 1,
 	APPLY_GUEST = 1 << 2,
 	APPLY_POOL = 1 << 3,
-	APPLY_ANY = 0xf,
+	APPLY_ANY = 0xf,	/* the tree's objects */
+	APPLY_VOLUME = 1 << 4,	/* a row of a storage's Content tab */
 };
 
 /* Backend action not tied to a guest lifecycle call. */
@@ -37,7 +38,16 @@ enum applies {
 	X(REFRESH,  'R', "Refresh node", "Reload the node's data now (Datacenter: all)", false, APPLY_ANY, ACT_NO_GUEST_ACTION) \
 	X(CREATE_VM, 'c', "Create VM",   "Create a virtual machine (wizard) on this node", false, APPLY_ANY, ACT_NO_GUEST_ACTION) \
 	X(CREATE_CT, 'C', "Create CT",   "Create a container (wizard) on this node", false, APPLY_ANY, ACT_NO_GUEST_ACTION) \
-	X(TEMPLATE, 'T', "Debian template", "Make a Debian 12 container template in this storage (debootstrap, ~60 MiB download)", true, APPLY_POOL, ACT_NO_GUEST_ACTION)
+	X(TEMPLATE, 'T', "Debian template", "Make a Debian 12 container template in this storage (debootstrap, ~60 MiB download)", true, APPLY_POOL, ACT_NO_GUEST_ACTION) \
+	X(ADD_STORAGE, 'A', "Add storage", "Add a storage to the node (wizard)", false, APPLY_DC | APPLY_NODE | APPLY_POOL, ACT_NO_GUEST_ACTION) \
+	X(STORAGE_SET, 'e', "Enable/disable", "Start or stop the storage; autostart", false, APPLY_POOL, ACT_NO_GUEST_ACTION) \
+	X(STORAGE_DEL, 'D', "Remove storage", "Remove the storage; data is kept", true, APPLY_POOL, ACT_NO_GUEST_ACTION) \
+	X(VOL_CREATE, 'n', "Create volume", "New empty volume in the storage", false, APPLY_POOL | APPLY_VOLUME, ACT_NO_GUEST_ACTION) \
+	X(VOL_DELETE, K_FN(KEY_DC), "Delete volume", "Delete the selected volume", true, APPLY_VOLUME, ACT_NO_GUEST_ACTION) \
+	X(VOL_RESIZE, 'r', "Resize volume", "Grow the selected volume", false, APPLY_VOLUME, ACT_NO_GUEST_ACTION) \
+	X(VOL_COPY, 'M', "Copy/move", "Copy/move the volume to another storage", false, APPLY_VOLUME, ACT_NO_GUEST_ACTION) \
+	X(VOL_UPLOAD, 'U', "Upload", "Upload a file of this host", false, APPLY_POOL | APPLY_VOLUME, ACT_NO_GUEST_ACTION) \
+	X(VOL_DOWNLOAD, 'w', "Download URL", "Download from a URL into the storage", false, APPLY_POOL | APPLY_VOLUME, ACT_NO_GUEST_ACTION)
 
 enum action {
 #define X(id, key, label, help, confirm, applies, gact) ACT_##id,
@@ -61,7 +71,7 @@ extern const struct action_info action_table[ACT__COUNT];
 	X(HELP,      "Show this help") \
 	X(MENU,      "Action menu for the selection") \
 	X(QUIT,      "Quit (asks while tasks are running)") \
-	X(FILTER,    "Filter the tree: name, ID or tag") \
+	X(FILTER,    "Filter the tree (name, ID or tag), or a storage's Content tab") \
 	X(PANE_NEXT, "Next pane: tree, content, tasks") \
 	X(PANE_PREV, "Previous pane") \
 	X(REDRAW,    "Repaint the screen") \
@@ -78,7 +88,10 @@ extern const struct action_info action_table[ACT__COUNT];
 	X(TAB_NEXT,  "Next tab") \
 	X(TAB_GOTO,  "Go to tab N") \
 	X(OPEN,      "Open the row: guest, storage or task log") \
-	X(BACK,      "Clear the filter / back to the tree")
+	X(BACK,      "Clear the filter / back to the tree") \
+	X(CONTENT_VIEW, "Storage Content tab: next view (images, ISO, templates, backups)") \
+	X(CONTENT_SORT, "Storage Content tab: order by name, size or owner") \
+	X(TASK_CANCEL, "Cancel the selected task (downloads, uploads, copies; asks)")
 
 enum cmd {
 	CMD_NONE,

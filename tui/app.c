@@ -16,6 +16,7 @@
 #include <wchar.h>
 
 #include "draw.h"
+#include "storage.h"
 #include "theme.h"
 #include "tui.h"
 #include "wizard.h"
@@ -118,6 +119,8 @@ static void settle(struct app *a)
 		a->tree_stale = false;
 	}
 	content_show(&a->content, &a->tree.sel);
+	if (!obj_eq(&shown, &a->content.obj))
+		a->dirty |= DIRTY_STATUS;	/* the hints follow the object */
 	if (!obj_eq(&shown, &a->content.obj) || a->content.stale)
 		a->dirty |= DIRTY_CONTENT;
 	content_build(&a->content, a, l->cols - l->tree_w);
@@ -152,6 +155,7 @@ static void render(struct app *a)
 	}
 	if (d & DIRTY_DIALOG) {
 		wizard_draw();	/* below the dialogs it opened */
+		sform_draw();
 		for (size_t i = 0; i < a->n_dlg; i++)
 			dialog_draw(a->dlg[i]);
 	}
@@ -190,8 +194,21 @@ static void quit_request(struct app *a)
 	}
 }
 
+char *app_filter_buf(struct app *a, size_t *cap)
+{
+	if (a->filter_volumes)
+		return storage_filter(cap);
+	*cap = sizeof(a->tree.filter);
+	return a->tree.filter;
+}
+
 static void filter_changed(struct app *a)
 {
+	if (a->filter_volumes) {
+		a->content.stale = true;
+		a->dirty |= DIRTY_CONTENT | DIRTY_STATUS;
+		return;
+	}
 	tree_rebuild(&a->tree, a, a->lay.tree_w - 1);
 	/* Typing narrows to guests: put the cursor on the first match. */
 	if (a->tree.filter[0] && a->tree.sel.kind != OBJ_GUEST) {
@@ -208,8 +225,10 @@ static void filter_changed(struct app *a)
 /* Keys while typing a filter; false = not a filter key, dispatch it. */
 static bool filter_key(struct app *a, int key)
 {
-	char *f = a->tree.filter;
-	size_t len = strlen(f);
+	size_t cap, len;
+	char *f = app_filter_buf(a, &cap);
+
+	len = strlen(f);
 
 	if (key == K_ESC) {
 		f[0] = '\0';
@@ -231,15 +250,16 @@ static bool filter_key(struct app *a, int key)
 
 		memset(&st, 0, sizeof(st));
 		n = wcrtomb(mb, (wchar_t)key, &st);
-		if (n == (size_t)-1 || len + n >= sizeof(a->tree.filter))
+		if (n == (size_t)-1 || len + n >= cap)
 			return true;
 		memcpy(f + len, mb, n);
 		f[len + n] = '\0';
 	} else {
-		enum cmd c = keymap_lookup(key, CTX_TREE, NULL);
+		enum cmd c = keymap_lookup(key, a->filter_volumes ? CTX_CONTENT : CTX_TREE, NULL);
 
-		/* Moving in the tree keeps the prompt; anything else (Tab, F1)
-		 * ends it, keeping the filter, and does what it does. */
+		/* Moving in the tree (or the volumes) keeps the prompt;
+		 * anything else (Tab, F1) ends it, keeping the filter, and
+		 * does what it does. */
 		if (c < CMD_UP || c > CMD_END) {
 			a->filter_edit = false;
 			a->dirty |= DIRTY_TREE | DIRTY_STATUS;
@@ -282,12 +302,23 @@ static void pane_cmd(struct app *a, enum cmd c, int arg)
 			a->dirty |= DIRTY_TREE;
 		return;
 	case PANE_CONTENT:
+		if (c == CMD_BACK && storage_content_shown(a)) {
+			size_t cap;
+			char *f = storage_filter(&cap);
+
+			if (*f) {	/* Esc clears the volumes' filter first */
+				*f = '\0';
+				a->content.stale = true;
+				a->dirty |= DIRTY_CONTENT;
+				return;
+			}
+		}
 		if (c == CMD_BACK) {
 			set_focus(a, PANE_TREE);
 			return;
 		}
 		if (content_cmd(&a->content, a, c, arg, l->main_h))
-			a->dirty |= DIRTY_CONTENT;
+			a->dirty |= DIRTY_CONTENT | DIRTY_STATUS;	/* the hints follow the tab */
 		return;
 	case PANE_TASKS:
 		switch (c) {
@@ -295,23 +326,24 @@ static void pane_cmd(struct app *a, enum cmd c, int arg)
 			set_focus(a, PANE_TREE);
 			return;
 		case CMD_OPEN:
+		case CMD_TASK_CANCEL:
 			k = vlist_key(&a->tp.ls, &a->tp.vb);
-			if (k)
+			if (k && c == CMD_OPEN)
 				app_open_task_log(a, k->id);
+			else if (k)
+				storage_task_cancel(a, k->id);
 			return;
 		case CMD_UP:
 		case CMD_DOWN:
-			moved = vlist_move(&a->tp.ls, &a->tp.vb, l->task_h, true, c == CMD_UP ? -1 : 1);
+			moved = taskpanel_move(&a->tp, l->task_h, c == CMD_UP ? -1 : 1);
 			break;
 		case CMD_PAGE_UP:
 		case CMD_PAGE_DOWN:
-			moved = vlist_move(&a->tp.ls, &a->tp.vb, l->task_h, true,
-					   c == CMD_PAGE_UP ? -page : page);
+			moved = taskpanel_move(&a->tp, l->task_h, c == CMD_PAGE_UP ? -page : page);
 			break;
 		case CMD_HOME:
 		case CMD_END:
-			moved = vlist_move(&a->tp.ls, &a->tp.vb, l->task_h, true,
-					   c == CMD_HOME ? INT_MIN : INT_MAX);
+			moved = taskpanel_move(&a->tp, l->task_h, c == CMD_HOME ? INT_MIN : INT_MAX);
 			break;
 		default:
 			break;
@@ -353,6 +385,11 @@ static void on_key(struct app *a, int key)
 		a->dirty |= DIRTY_DIALOG;
 		return;
 	}
+	if (sform_active()) {
+		sform_key(a, key);
+		a->dirty |= DIRTY_DIALOG;
+		return;
+	}
 	if (a->quit_prompt) {
 		a->quit_prompt = false;
 		a->dirty |= DIRTY_STATUS;
@@ -380,7 +417,10 @@ static void on_key(struct app *a, int key)
 		quit_request(a);
 		return;
 	case CMD_FILTER:
-		set_focus(a, PANE_TREE);
+		/* On a storage's Content tab '/' filters its volumes. */
+		a->filter_volumes = a->focus == PANE_CONTENT && storage_content_shown(a);
+		if (!a->filter_volumes)
+			set_focus(a, PANE_TREE);
 		a->filter_edit = true;
 		a->dirty |= DIRTY_TREE | DIRTY_STATUS;
 		return;
@@ -424,6 +464,7 @@ static void on_resize(struct app *a)
 		resizeterm(ws.ws_row, ws.ws_col);
 	layout_apply(a);
 	wizard_place();
+	sform_place();
 	clearok(curscr, TRUE);
 }
 
@@ -475,6 +516,8 @@ static void loop(struct app *a, WINDOW *in)
 			tve_backend_drain_wake(a->b);
 			app_sync(a);
 			if (wizard_sync(a))
+				a->dirty |= DIRTY_DIALOG;
+			if (sform_sync(a))
 				a->dirty |= DIRTY_DIALOG;
 		}
 		if (fds[0].revents & POLLIN)
@@ -533,6 +576,7 @@ int app_run(struct tve_backend *b, const struct app_opts *opts)
 	while (a->n_dlg)
 		dialog_free(a->dlg[--a->n_dlg]);
 	wizard_close(a);
+	sform_close(a);
 	layout_free(&a->lay);
 	delwin(in);
 	/* No delscreen(): the panel library's stdscr panel hangs off the

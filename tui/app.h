@@ -65,6 +65,7 @@ struct app {
 	int quit_signal;	/* SIGINT/SIGTERM/SIGHUP that ended us, or 0 */
 	bool quit_prompt;	/* "Quit tve? (y/N)" on the status line */
 	bool filter_edit;	/* typing after '/' */
+	bool filter_volumes;	/* ... in a storage's Content tab, not the tree */
 	char *msg;		/* one-line message, until the next key */
 	bool msg_error;
 	struct tree tree;
@@ -89,6 +90,8 @@ void app_select(struct app *a, const struct obj_ref *o);
 void app_sync(struct app *a);
 /* Reads the task store now, e.g. right after starting a task. */
 void app_poll_tasks(struct app *a);
+/* The filter being typed after '/' (the tree's or the volumes'). */
+char *app_filter_buf(struct app *a, size_t *cap);
 
 const struct tve_snapshot *app_snap(struct app *a, size_t node);
 const struct tve_guest *app_guest(struct app *a, const struct obj_ref *o);

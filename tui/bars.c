@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "storage.h"
 #include "theme.h"
 #include "tui.h"
 
@@ -44,8 +45,13 @@ static const struct hint content_hints[] = {
 	{ "F1/?", "Help" }, { "m", "Menu" }, { "c/C", "Create" }, { "[ ]", "Tabs" }, { "Enter", "Open" },
 	{ "Tab", "Pane" }, { "q", "Quit" },
 };
+static const struct hint volume_hints[] = {
+	{ "F1/?", "Help" }, { "m", "Menu" }, { "v", "View" }, { "o", "Order" }, { "/", "Filter" },
+	{ "n", "New" }, { "w", "Download" }, { "Enter", "Actions" },
+};
 static const struct hint task_hints[] = {
-	{ "F1/?", "Help" }, { "Enter", "Log" }, { "Tab", "Pane" }, { "q", "Quit" },
+	{ "F1/?", "Help" }, { "Enter", "Log" }, { "Del/x", "Cancel task" }, { "Tab", "Pane" },
+	{ "q", "Quit" },
 };
 static const struct hint filter_hints[] = {
 	{ "Enter", "Keep" }, { "Esc", "Clear" }, { "Up/Down", "Move" },
@@ -74,14 +80,18 @@ void bars_draw_status(struct app *a)
 		snprintf(q, sizeof(q), "%zu task%s still running. Quit tve? (y/N)", n, n == 1 ? "" : "s");
 		pen_text(&p, theme_attr(ROLE_MESSAGE), q);
 	} else if (a->filter_edit) {
+		size_t cap;
+
 		pen_text(&p, theme_attr(ROLE_FILTER), "/");
-		pen_text(&p, theme_attr(ROLE_FILTER), a->tree.filter);
+		pen_text(&p, theme_attr(ROLE_FILTER), app_filter_buf(a, &cap));
 		pen_text(&p, A_REVERSE, " ");
 		hints(&p, filter_hints, TVE_ARRAY_SIZE(filter_hints));
 	} else if (a->msg) {
 		pen_text(&p, theme_attr(a->msg_error ? ROLE_MESSAGE_ERROR : ROLE_MESSAGE), a->msg);
 	} else if (a->focus == PANE_TREE) {
 		hints(&p, tree_hints, TVE_ARRAY_SIZE(tree_hints));
+	} else if (a->focus == PANE_CONTENT && storage_content_shown(a)) {
+		hints(&p, volume_hints, TVE_ARRAY_SIZE(volume_hints));
 	} else if (a->focus == PANE_CONTENT) {
 		hints(&p, content_hints, TVE_ARRAY_SIZE(content_hints));
 	} else {

@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "storage.h"
 #include "tui.h"
 
 static const struct view_kind *content_kind(const struct content *c)
@@ -156,9 +157,14 @@ bool content_cmd(struct content *c, struct app *a, enum cmd cmd, int arg, int h)
 			return false;
 		if (o->kind == OBJ_TASK)
 			app_open_task_log(a, o->id);
+		else if (o->kind == OBJ_VOLUME)
+			action_menu(a);	/* what can be done to the volume */
 		else
 			app_select(a, o);
 		return true;
+	case CMD_CONTENT_VIEW:
+	case CMD_CONTENT_SORT:
+		return storage_content_cmd(a, cmd);
 	default:
 		return false;
 	}

@@ -315,7 +315,7 @@ static void draw_menu(struct dialog *d)
 		pen_start(&p, d->w, 1 + (int)(i - first), 1, 1 + inner);
 		pen_text(&p, attr, " ");
 		pen_text(&p, attr, key_name(it->key));
-		pen_fill(&p, attr, 5);
+		pen_fill(&p, attr, TUI_MAX(5, p.x + 1));
 		pen_text(&p, attr, it->label);
 		if (it->note) {
 			int nw = text_width(it->note) + 3;

@@ -2,6 +2,7 @@
 #include "taskpanel.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,19 @@ static const struct {
 	{ "setid", "Assign ID" }, { "setvmid", "Assign ID" }, { "vmid", "Assign ID" },
 };
 
+/* Storage and other tasks without a guest: type -> what it reads as
+ * (the target follows: a storage, "storage:volume" or a file name). */
+static const struct {
+	const char *type;
+	const char *label;
+} others[] = {
+	{ "stor-add", "Add storage" }, { "stor-remove", "Remove storage" },
+	{ "stor-set", "Storage on/off" }, { "imgcreate", "Create volume" },
+	{ "imgdel", "Delete volume" }, { "imgresize", "Resize volume" },
+	{ "imgcopy", "Copy volume" }, { "imgmove", "Move volume" }, { "upload", "Upload" },
+	{ "download", "Download" }, { "vztmpl", "Template" },
+};
+
 void task_describe(const struct tve_task_info *t, char *buf, size_t len)
 {
 	const char *type = t->type ? t->type : "";
@@ -46,6 +60,12 @@ void task_describe(const struct tve_task_info *t, char *buf, size_t len)
 	if (kind && *verb) {
 		snprintf(buf, len, "%s %s - %c%s", kind, target, toupper((unsigned char)*verb), verb + 1);
 		return;
+	}
+	for (size_t i = 0; i < TVE_ARRAY_SIZE(others); i++) {
+		if (!strcmp(type, others[i].type)) {
+			snprintf(buf, len, "%s%s%s", others[i].label, *target ? " " : "", target);
+			return;
+		}
 	}
 	snprintf(buf, len, "%s%s%s", type, *target ? " " : "", target);
 }
@@ -73,13 +93,24 @@ static size_t widest(const struct tve_task_info *t, size_t n, bool user, size_t 
 	return w > max ? max : w;
 }
 
+/* A running transfer gets a line of its own under its row: the bar and
+ * what it says ("245 MiB of 600 MiB, 11.2 MiB/s, ETA 0:31"). */
+static bool has_progress_line(const struct tve_task_info *t)
+{
+	return t->status == TVE_TASK_RUNNING && (t->progress >= 0 || t->progress_text);
+}
+
 static void status_col(struct vbuf *vb, const struct tve_task_info *t, int w)
 {
 	char buf[256];
 
 	switch (t->status) {
 	case TVE_TASK_RUNNING:
-		vb_col(vb, ROLE_TASK_RUNNING, w, -1, "running");
+		if (t->progress >= 0)
+			snprintf(buf, sizeof(buf), "running %.0f%%", t->progress * 100);
+		else
+			snprintf(buf, sizeof(buf), "running");
+		vb_col(vb, ROLE_TASK_RUNNING, w, -1, buf);
 		break;
 	case TVE_TASK_OK:
 		vb_col(vb, ROLE_TASK_OK, w, -1, "OK");
@@ -135,7 +166,28 @@ void task_table(struct vbuf *vb, const struct tve_task_info *t, size_t n, bool s
 			vb_put(vb, ROLE_NORMAL, " ");
 		}
 		status_col(vb, &t[i], TUI_MAX(statw, 1));
+		if (!has_progress_line(&t[i]))
+			continue;
+		vb_line(vb);
+		vb_key(vb, OBJ_TASK, 0, t[i].id);
+		vb_pad(vb, timew + 1);
+		if (t[i].progress >= 0) {
+			vb_bar(vb, 18, t[i].progress > 1 ? 1 : t[i].progress);
+			vb_put(vb, ROLE_NORMAL, " ");
+		}
+		if (t[i].progress_text)
+			vb_col(vb, ROLE_NORMAL, TUI_MAX(vb_left(vb), 1), -1, t[i].progress_text);
 	}
+}
+
+/* The panel's line of task i (tasks before it may have a second line). */
+static size_t line_of(const struct tve_task_info *t, size_t i)
+{
+	size_t line = i;
+
+	for (size_t j = 0; j < i; j++)
+		line += has_progress_line(&t[j]);
+	return line;
 }
 
 bool taskpanel_update(struct taskpanel *tp, struct tve_taskstore *ts, bool keep_cursor)
@@ -148,8 +200,8 @@ bool taskpanel_update(struct taskpanel *tp, struct tve_taskstore *ts, bool keep_
 	if (gen == tp->gen && tp->tasks)
 		return false;
 	n = tve_taskstore_recent(ts, PANEL_MAX_TASKS, &tasks);
-	if (keep_cursor && tp->ls.cursor < tp->n)
-		cur_id = tve_xstrdup(tp->tasks[tp->ls.cursor].id);
+	if (keep_cursor && vlist_key(&tp->ls, &tp->vb))
+		cur_id = tve_xstrdup(vlist_key(&tp->ls, &tp->vb)->id);
 	tve_task_info_array_free(tp->tasks, tp->n);
 	tp->tasks = tasks;
 	tp->n = n;
@@ -157,7 +209,7 @@ bool taskpanel_update(struct taskpanel *tp, struct tve_taskstore *ts, bool keep_
 	if (cur_id) {
 		for (size_t i = 0; i < n; i++)
 			if (tasks[i].id && !strcmp(tasks[i].id, cur_id))
-				tp->ls.cursor = i;
+				tp->ls.cursor = line_of(tasks, i);
 		free(cur_id);
 	} else {
 		tp->ls.cursor = 0;
@@ -170,6 +222,28 @@ void taskpanel_build(struct taskpanel *tp, int width, bool focused)
 {
 	vb_reset(&tp->vb, width);
 	task_table(&tp->vb, tp->tasks, tp->n, true, focused ? ROLE_HEADER_FOCUS : ROLE_HEADER);
+}
+
+/* The cursor's line repeats the line above: a task's progress line. */
+static bool on_second_line(const struct taskpanel *tp)
+{
+	size_t i = tp->vb.n_head + tp->ls.cursor;
+
+	return tp->ls.cursor > 0 && i < tp->vb.n && tp->vb.lines[i].has_key &&
+	       tp->vb.lines[i - 1].has_key && obj_eq(&tp->vb.lines[i].key, &tp->vb.lines[i - 1].key);
+}
+
+bool taskpanel_move(struct taskpanel *tp, int h, int delta)
+{
+	size_t old = tp->ls.cursor;
+
+	vlist_move(&tp->ls, &tp->vb, h, true, delta);
+	/* The cursor stays on the tasks' own rows. */
+	if (on_second_line(tp) &&
+	    !(delta > 0 && delta != INT_MAX && vlist_move(&tp->ls, &tp->vb, h, true, 1)))
+		while (on_second_line(tp) && vlist_move(&tp->ls, &tp->vb, h, true, -1))
+			;
+	return tp->ls.cursor != old;
 }
 
 void taskpanel_draw(struct taskpanel *tp, WINDOW *w, int h, int width, bool focused)

@@ -33,6 +33,9 @@ const char *fmt_time(char *buf, size_t len, time_t t);
 bool taskpanel_update(struct taskpanel *tp, struct tve_taskstore *ts, bool keep_cursor);
 /* Rows for the current tasks (the panel draws them; keys move on them). */
 void taskpanel_build(struct taskpanel *tp, int width, bool focused);
+/* Moves the cursor by delta tasks' lines (INT_MIN/INT_MAX: first/last),
+ * never onto a task's progress line; true if it moved. */
+bool taskpanel_move(struct taskpanel *tp, int h, int delta);
 void taskpanel_draw(struct taskpanel *tp, WINDOW *w, int h, int width, bool focused);
 void taskpanel_free(struct taskpanel *tp);
 

@@ -1,4 +1,4 @@
-/* view_dc.c - Datacenter: Summary of all nodes, and all guests. */
+/* view_dc.c - Datacenter: Summary of all nodes, all guests, all storage. */
 #include <stdio.h>
 #include <string.h>
 
@@ -176,6 +176,70 @@ static void build_guests(struct app *a, const struct obj_ref *o, struct vbuf *vb
 	guests_table(a, vb, -1);
 }
 
+/* Every pool of every node: node, name, type, state, usage bar, free
+ * space; Enter opens the pool.  On a node that is not online the state is
+ * unknown ('?') and the figures are the last ones read. */
+static void build_storage(struct app *a, const struct obj_ref *o, struct vbuf *vb)
+{
+	bool wide = vb->width >= 64;
+	int nodew = 4, typew = 8, statew = wide ? 9 : 2, barw = vb->width >= 72 ? 18 : 15;
+	int availw = 9, namew;
+	size_t total = 0;
+	char buf[64];
+
+	(void)o;
+	for (size_t i = 0; i < a->n_nodes; i++)
+		nodew = TUI_MAX(nodew, TUI_MIN(text_width(app_snap(a, i)->node), 10));
+	namew = TUI_MAX(vb->width - (nodew + 1) - typew - statew - (barw + 1) - availw, 6);
+	vb_line(vb);
+	vb_col(vb, ROLE_LABEL, nodew + 1, -1, "Node");
+	vb_col(vb, ROLE_LABEL, namew, -1, "Name");
+	vb_col(vb, ROLE_LABEL, typew, -1, "Type");
+	vb_col(vb, ROLE_LABEL, statew, -1, wide ? "State" : "S");
+	vb_col(vb, ROLE_LABEL, barw + 1, -1, "Usage");
+	vb_col(vb, ROLE_LABEL, availw, 1, "Avail");
+	vb_sticky(vb);
+	for (size_t i = 0; i < a->n_nodes; i++) {
+		const struct tve_snapshot *s = app_snap(a, i);
+		bool live = s->state == TVE_NODE_ONLINE;
+
+		for (size_t k = 0; k < s->n_pools; k++) {
+			const struct tve_pool *p = &s->pools[k];
+			const char *word = !live ? "unknown" : p->active ? "active" : "inactive";
+			enum role role = !live ? ROLE_NODE_CONNECTING
+					 : p->active ? ROLE_NORMAL : ROLE_STATE_PAUSED;
+			int col = nodew + 1 + namew + typew + statew;
+
+			vb_line(vb);
+			vb_key(vb, OBJ_POOL, i, p->name);
+			vb_col(vb, ROLE_NORMAL, nodew, -1, s->node);
+			vb_put(vb, ROLE_NORMAL, " ");
+			vb_col(vb, ROLE_NORMAL, namew - 1, -1, p->name);
+			vb_put(vb, ROLE_NORMAL, " ");
+			vb_col(vb, ROLE_NORMAL, typew - 1, -1, p->type ? p->type : "-");
+			vb_put(vb, ROLE_NORMAL, " ");
+			snprintf(buf, sizeof(buf), "%c", !live ? '?' : p->active ? 'A' : 'I');
+			vb_col(vb, role, statew - 1, -1, wide ? word : buf);
+			vb_put(vb, ROLE_NORMAL, " ");
+			vb_bar(vb, barw, live && p->active && p->capacity
+				       ? frac_of(p->allocation, p->capacity) : -1);
+			vb_pad(vb, col + barw + 1);
+			vb_col(vb, ROLE_NORMAL, availw, 1,
+			       p->active && p->capacity ? tve_fmt_bytes(buf, sizeof(buf), p->available)
+							: "-");
+			total++;
+		}
+	}
+	if (!total) {
+		vb_line(vb);
+		vb_put(vb, ROLE_DIM, "(no storage pools)");
+	} else if (!wide) {
+		vb_line(vb);
+		vb_line(vb);
+		vb_put(vb, ROLE_DIM, "S: A active, I inactive, ? node not online");
+	}
+}
+
 static void title(struct app *a, const struct obj_ref *o, char *buf, size_t len)
 {
 	(void)a;
@@ -188,6 +252,7 @@ static const struct view_tab tabs[] = {
 	  false, build_summary },
 	{ "Guests", TVE_DIFF_GUEST_SET | TVE_DIFF_GUEST_STATE | TVE_DIFF_GUEST_STATS |
 	  TVE_DIFF_GUEST_CONFIG, true, build_guests },
+	{ "Storage", TVE_DIFF_NODE | TVE_DIFF_POOLS, true, build_storage },
 };
 
 const struct view_kind view_dc = {

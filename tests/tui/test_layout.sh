@@ -37,7 +37,7 @@ run() {	# run NAME FIXTURE-URI...: tve on those nodes at 80x24
 	[ -n "$TUI_SESSION" ] && tmx kill-session -t "$TUI_SESSION" 2>/dev/null
 	tui_start "$name" 80 24 env -u LC_ALL XDG_STATE_HOME="$tmp/state" \
 		XDG_CONFIG_HOME="$tmp/config" LANG=${RUN_LANG:-$UTF8_LOCALE} "$TVE" "${args[@]}"
-	tui_until 10 tree_has 'Datacenter'
+	tui_until 20 tree_has 'Datacenter'
 }
 tree() { tui_region 1 0 16 28; }
 content() { tui_region 1 28 16 52; }
@@ -58,18 +58,18 @@ LONGNODE=test://$tmp/missing/pve9.example.invalid.xml
 # --- wide names, long offline node names --------------------------------------
 run wide "test://$tmp/wide.xml" "$LONGNODE"
 ok $? "tve starts on a node with long and CJK guest names"
-tui_until 10 tree_has 'pve9\.example.*\[offline\]'
+tui_until 20 tree_has 'pve9\.example.*\[offline\]'
 ok $? "tree: a long offline node name is cut, its [offline] marker is not"
-tui_until 10 content_has 'pve9\.exa[^ ]* +offline'
+tui_until 20 content_has 'pve9\.exa[^ ]* +offline'
 ok $? "Datacenter summary: a cut node name keeps a space before its state"
 tree_has 'R 12345 a-very-long-gu'
 ok $? "tree: 5-digit ID and a long name cut to the pane"
 # Show the CJK name's summary (it wraps across the rows the Hardware tab
 # then overwrites with narrow text), then the Hardware tab.
 tui_keys j j
-tui_until 5 content_has 'Name +数据库'
+tui_until 10 content_has 'Name +数据库'
 tui_keys Tab 2
-tui_until 5 content_has 'vCPUs +8'
+tui_until 10 content_has 'vCPUs +8'
 ok $? "Hardware tab drawn over wide characters keeps its values (vCPUs 8)"
 
 # --- resizes down to nothing, a dialog open ----------------------------------
@@ -86,10 +86,10 @@ tui_keys Escape
 
 # --- Space in the task pane, confirmation text -------------------------------
 tui_keys g j j j j j j Tab 1 Escape	# S 105 win2022 (12345 sorts last), Summary
-tui_until 5 content_has 'Status +stopped'
+tui_until 10 content_has 'Status +stopped'
 ok $? "win2022 selected, stopped"
 tui_keys s
-tui_until 10 content_has 'Status +running'
+tui_until 20 content_has 'Status +running'
 tui_keys x
 tui_wait 'Stop VM 105 (win2022) on wide?' 5 && tui_wait 'Power the guest off at once' 1
 ok $? "the confirmation names the guest and says what Stop does"
@@ -103,27 +103,27 @@ tui_keys Escape
 
 # --- LANG=C: a UTF-8 name shows one '?' per character, not per byte --------
 RUN_LANG=C run clocale "test://$tmp/wide.xml"
-tui_until 5 tree_has 'R +101 \?{6}-\?{6}-'
+tui_until 10 tree_has 'R +101 \?{6}-\?{6}-'
 ok $? "LANG=C: the CJK name reads ??????-??????-... (one ? per character)"
 
 # --- a guest gets an ID and sorts elsewhere: its row stays put ---------------
 python3 "$src/bench/gen-fixture.py" 200 20 "$tmp/many.xml"
 sed -i -E 's#<vmid>2[7-9][0-9]</vmid>##' "$tmp/many.xml"
 run many "test://$tmp/many.xml"
-tui_until 10 tree_has 'vm0000'	# guests listed, not just the node connecting
+tui_until 20 tree_has 'vm0000'	# guests listed, not just the node connecting
 tui_keys G k k k k k k k k k k
-tui_until 5 content_has 'ID +- \(none yet'
+tui_until 10 content_has 'ID +- \(none yet'
 name=$(content | sed -n 's/^ *Name  *\([^ ]*\).*/\1/p' | head -1)
 rowof() { tree | grep -nE -- " - $name( |\$)| [0-9]+ $name( |\$)" | cut -d: -f1; }
 before=$(rowof)
 tui_keys i
-tui_until 10 content_has 'ID +[0-9]+$'
+tui_until 20 content_has 'ID +[0-9]+$'
 after=$(rowof)
 [ -n "$name" ] && [ -n "$before" ] && [ "$before" = "$after" ]
 ok $? "i: $name gets an ID and sorts up; its row stays on screen row ${before:-?} (now ${after:-?})"
 # Its Task history still lists the Assign ID task, filed under its name.
 tui_keys Tab 3
-tui_until 5 content_has "$name - Assign"
+tui_until 10 content_has "$name - Assign"
 ok $? "its Task history (now by ID) still shows the Assign ID task filed under its name"
 
 tui_keys q

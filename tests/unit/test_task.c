@@ -631,6 +631,161 @@ static void test_compaction(void **state)
 	free(dir);
 }
 
+/* ---- progress and cancel ---- */
+
+/* The task's progress as the UI reads it: fraction, and text or "-". */
+static double progress_of(struct tve_taskstore *s, const char *id, char *text, size_t len)
+{
+	struct tve_task_info info;
+	double p;
+
+	assert_int_equal(tve_taskstore_info(s, id, &info), 0);
+	p = info.progress;
+	snprintf(text, len, "%s", info.progress_text ? info.progress_text : "-");
+	tve_task_info_free(&info);
+	assert_null(info.progress_text);
+	return p;
+}
+
+static void test_progress(void **state)
+{
+	char *dir = store_dir(), *path = node_file("pve1"), *file = NULL, text[64];
+	struct tve_taskstore *s = tve_taskstore_new(dir, 10);
+	struct tve_task *t = tve_task_begin(s, "pve1", "download", "local");
+	const char *id = tve_task_id(t);
+	unsigned long gen;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	hook_calls = 0;
+	hook_store = s;
+	tve_taskstore_set_hook(s, hook, &hook_calls);
+	assert_true(progress_of(s, id, text, sizeof(text)) < 0);
+	assert_string_equal(text, "-");
+	gen = tve_taskstore_generation(s);
+	tve_task_progress(t, 0.25, "1.00 MiB of 4.00 MiB");
+	assert_int_equal(hook_calls, 1);	/* the UI wakes */
+	assert_true(tve_taskstore_generation(s) > gen);
+	assert_true(progress_of(s, id, text, sizeof(text)) == 0.25);
+	assert_string_equal(text, "1.00 MiB of 4.00 MiB");
+	tve_task_progress(t, 7, NULL);		/* clamped; text dropped */
+	assert_true(progress_of(s, id, text, sizeof(text)) == 1.0);
+	assert_string_equal(text, "-");
+	tve_task_progress(t, -3, "5 MiB");	/* total unknown */
+	assert_true(progress_of(s, id, text, sizeof(text)) < 0);
+	assert_string_equal(text, "5 MiB");
+	/* Not a log line; gone when the task ends; later calls do nothing. */
+	tve_task_finish(t, NULL);
+	gen = tve_taskstore_generation(s);
+	tve_task_progress(t, 0.5, "late");
+	assert_int_equal(tve_taskstore_generation(s), gen);
+	assert_true(progress_of(s, id, text, sizeof(text)) < 0);
+	assert_string_equal(text, "-");
+	tve_taskstore_free(&s);
+	/* Never written to the history file. */
+	assert_non_null(f = fopen(path, "r"));
+	assert_true(getdelim(&file, &len, '\0', f) > 0);
+	fclose(f);
+	assert_null(strstr(file, "MiB"));
+	assert_null(strstr(file, "progress"));
+	free(file);
+	free(path);
+	free(dir);
+}
+
+static void test_cancel(void **state)
+{
+	struct tve_taskstore *s = tve_taskstore_new(NULL, 10);
+	struct tve_task *t = tve_task_begin(s, "pve1", "download", "local");
+	struct tve_task *plain = tve_task_begin(s, "pve1", "qmstart", "100");
+	struct tve_task_info info;
+	char *err = NULL, **log;
+
+	(void)state;
+	assert_int_equal(tve_taskstore_cancel(s, "UPID:nope", &err), -1);
+	assert_non_null(strstr(err, "no such task"));
+	assert_int_equal(tve_taskstore_cancel(s, tve_task_id(plain), &err), -1);
+	assert_non_null(strstr(err, "cannot be cancelled"));
+	assert_false(tve_task_cancelled(plain));
+	tve_task_set_cancellable(t);
+	assert_int_equal(tve_taskstore_info(s, tve_task_id(t), &info), 0);
+	assert_true(info.cancellable);
+	tve_task_info_free(&info);
+	assert_false(tve_task_cancelled(t));
+	assert_int_equal(tve_taskstore_cancel(s, tve_task_id(t), &err), 0);
+	assert_true(tve_task_cancelled(t));
+	assert_int_equal(tve_taskstore_cancel(s, tve_task_id(t), &err), 0);	/* twice: fine */
+	assert_int_equal(tve_taskstore_info(s, tve_task_id(t), &info), 0);
+	assert_false(info.cancellable);		/* already asked */
+	assert_int_equal(info.status, TVE_TASK_RUNNING);	/* the task ends itself */
+	tve_task_info_free(&info);
+	tve_task_finish(t, "cancelled");
+	log = tve_taskstore_log(s, tve_task_id(t));
+	assert_int_equal(strv_len(log), 2);
+	assert_string_equal(log[0], "cancel requested");
+	assert_string_equal(log[1], "TASK ERROR: cancelled");
+	tve_strv_free(log);
+	assert_int_equal(tve_taskstore_cancel(s, tve_task_id(t), &err), -1);
+	assert_non_null(strstr(err, "ended"));
+	free(err);
+	tve_task_finish(plain, NULL);
+	tve_task_info_free(NULL);
+	tve_taskstore_free(&s);
+}
+
+/* A transfer loop on one thread; a reader and a cancel on this one. */
+static void *transfer_worker(void *arg)
+{
+	struct tve_task *t = arg;
+	char text[64];
+	long i;
+
+	tve_task_set_cancellable(t);
+	for (i = 0; !tve_task_cancelled(t); i++) {
+		snprintf(text, sizeof(text), "%ld KiB", i);
+		tve_task_progress(t, (double)(i % 1000) / 1000, text);
+		if (i % 64 == 0)
+			usleep(100);
+	}
+	tve_task_finish(t, "cancelled");
+	return NULL;
+}
+
+static void test_cancel_threads(void **state)
+{
+	struct tve_taskstore *s = tve_taskstore_new(NULL, 10);
+	struct tve_task *t = tve_task_begin(s, "pve1", "download", "local");
+	char *id = tve_xstrdup(tve_task_id(t)), *err = NULL, text[64];
+	struct tve_task_info info;
+	pthread_t th;
+	int seen = 0;
+
+	(void)state;
+	assert_int_equal(pthread_create(&th, NULL, transfer_worker, t), 0);
+	while (seen < 50) {
+		double p = progress_of(s, id, text, sizeof(text));
+
+		if (strcmp(text, "-") != 0) {
+			assert_true(p >= 0 && p <= 1);
+			assert_non_null(strstr(text, " KiB"));
+			seen++;
+		}
+		usleep(200);
+	}
+	while (tve_taskstore_cancel(s, id, &err) < 0)	/* until it is cancellable */
+		usleep(100);
+	pthread_join(th, NULL);
+	assert_int_equal(tve_taskstore_info(s, id, &info), 0);
+	assert_int_equal(info.status, TVE_TASK_ERROR);
+	assert_string_equal(info.error, "cancelled");
+	assert_null(info.progress_text);
+	tve_task_info_free(&info);
+	free(err);
+	free(id);
+	tve_taskstore_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -645,6 +800,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_interrupted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_cancel_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
