@@ -237,7 +237,13 @@ static void pool_volumes(struct lv_handle *h, virStoragePoolPtr pool, struct tve
 		struct lv_volc vc = {0};
 		struct tve_volume *v;
 		const char *key = virStorageVolGetKey(vols[i]);
+		const char *name = virStorageVolGetName(vols[i]);
 		char *xml;
+
+		/* Hidden files are no content: e.g. a download's .NAME.tve-part
+		 * that libvirt lists when the pool is refreshed meanwhile. */
+		if (!name || name[0] == '.')
+			goto next;
 
 		lv_count(h);
 		if (!key || virStorageVolGetInfo(vols[i], &vi) < 0)
