@@ -50,6 +50,12 @@ void tve_config_clear(struct tve_config *cfg)
 	for (size_t i = 0; i < cfg->n_nodes; i++)
 		node_cfg_clear(&cfg->nodes[i]);
 	free(cfg->nodes);
+	for (size_t i = 0; i < cfg->n_keys; i++) {
+		free(cfg->keys[i].action);
+		free(cfg->keys[i].keys);
+		free(cfg->keys[i].file);
+	}
+	free(cfg->keys);
 	free(cfg->theme);
 	free(cfg->state_dir);
 	memset(cfg, 0, sizeof(*cfg));
@@ -66,6 +72,13 @@ static void config_copy(struct tve_config *dst, const struct tve_config *src)
 		dst->nodes[i].uri = tve_xstrdup(src->nodes[i].uri);
 		dst->nodes[i].ssh = tve_xstrdup(src->nodes[i].ssh);
 		dst->nodes[i].keyfile = tve_xstrdup(src->nodes[i].keyfile);
+	}
+	dst->keys = src->n_keys ? tve_xcalloc(src->n_keys, sizeof(*dst->keys)) : NULL;
+	for (size_t i = 0; i < src->n_keys; i++) {
+		dst->keys[i].action = tve_xstrdup(src->keys[i].action);
+		dst->keys[i].keys = tve_xstrdup(src->keys[i].keys);
+		dst->keys[i].file = tve_xstrdup(src->keys[i].file);
+		dst->keys[i].line = src->keys[i].line;
 	}
 }
 
@@ -168,11 +181,14 @@ enum section {
 	SEC_NONE,	/* before any [section] */
 	SEC_GENERAL,
 	SEC_NODE,
+	SEC_KEYS,
 	SEC_BAD,	/* unknown section, already reported */
 };
 
 struct parse {
 	FILE *f;
+	const char *path;
+	size_t keys_from;	/* cfg->keys of this file start here */
 	struct tve_config *cfg;
 	int line;		/* line just read, 1-based */
 	int err_line;		/* 0 = no error yet */
@@ -249,6 +265,10 @@ static void section_begin(struct parse *ps, const char *text)
 		end[-1] = '\0';
 	if (strcmp(name, "general") == 0) {
 		ps->sec = SEC_GENERAL;
+		goto cleanup;
+	}
+	if (strcmp(name, "keys") == 0) {
+		ps->sec = SEC_KEYS;
 		goto cleanup;
 	}
 	if (strncmp(name, "node", 4) != 0 || (name[4] && name[4] != ' ' && name[4] != '\t')) {
@@ -357,12 +377,38 @@ static bool parse_bool(const char *v, bool *out)
 	return false;
 }
 
+int tve_config_line_graphics(const char *v, enum tve_line_graphics *out)
+{
+	static const struct {
+		const char *name;
+		enum tve_line_graphics lg;
+	} names[] = {
+		{ "auto", TVE_LINES_AUTO }, { "utf-8", TVE_LINES_UTF8 }, { "utf8", TVE_LINES_UTF8 },
+		{ "acs", TVE_LINES_ACS },   { "ascii", TVE_LINES_ASCII },
+	};
+
+	for (size_t i = 0; i < TVE_ARRAY_SIZE(names); i++) {
+		if (strcmp(v, names[i].name) == 0) {
+			*out = names[i].lg;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static int general_key(struct parse *ps, const char *key, const char *v)
 {
 	struct tve_config *cfg = ps->cfg;
 	double *secs = NULL;
+	bool *flag = NULL;
 	unsigned long long u;
 
+	if (strcmp(key, "shutdown-force") == 0)
+		flag = &cfg->shutdown_force;
+	else if (strcmp(key, "low-bandwidth") == 0)
+		flag = &cfg->low_bandwidth;
+	else if (strcmp(key, "mouse") == 0)
+		flag = &cfg->mouse;
 	if (strcmp(key, "refresh") == 0)
 		secs = &cfg->refresh_s;
 	else if (strcmp(key, "pool-refresh") == 0)
@@ -385,8 +431,8 @@ static int general_key(struct parse *ps, const char *key, const char *v)
 			return 0;
 		}
 		cfg->shutdown_timeout_s = (int)u;
-	} else if (strcmp(key, "shutdown-force") == 0) {
-		if (!parse_bool(v, &cfg->shutdown_force)) {
+	} else if (flag) {
+		if (!parse_bool(v, flag)) {
 			parse_error(ps, ps->line, "%s: \"%s\" is not yes/no/true/false/on/off/1/0",
 				    key, v);
 			return 0;
@@ -399,15 +445,7 @@ static int general_key(struct parse *ps, const char *key, const char *v)
 		free(cfg->theme);
 		cfg->theme = tve_xstrdup(v);
 	} else if (strcmp(key, "line-graphics") == 0) {
-		if (strcmp(v, "auto") == 0)
-			cfg->line_graphics = TVE_LINES_AUTO;
-		else if (strcmp(v, "utf-8") == 0 || strcmp(v, "utf8") == 0)
-			cfg->line_graphics = TVE_LINES_UTF8;
-		else if (strcmp(v, "acs") == 0)
-			cfg->line_graphics = TVE_LINES_ACS;
-		else if (strcmp(v, "ascii") == 0)
-			cfg->line_graphics = TVE_LINES_ASCII;
-		else {
+		if (tve_config_line_graphics(v, &cfg->line_graphics) < 0) {
 			parse_error(ps, ps->line, "%s: \"%s\" is not auto, utf-8, acs or ascii", key, v);
 			return 0;
 		}
@@ -452,6 +490,35 @@ static int node_key(struct parse *ps, const char *key, const char *v)
 	return 1;
 }
 
+/* ACTION = KEY [KEY...]: kept as written; the console knows the actions
+ * and key names (tui/keymap.c).  Only an action named twice in one file
+ * is caught here, where the lines are known. */
+static int keys_key(struct parse *ps, const char *key, const char *v)
+{
+	struct tve_config *cfg = ps->cfg;
+	struct tve_key_cfg *k;
+
+	for (size_t i = ps->keys_from; i < cfg->n_keys; i++) {
+		if (strcmp(cfg->keys[i].action, key) == 0) {
+			parse_error(ps, ps->line, "%s: bound twice in [keys] (first on line %d)", key,
+				    cfg->keys[i].line);
+			return 0;
+		}
+	}
+	if (!*v) {
+		parse_error(ps, ps->line, "%s: no key given (write none to leave it without a key)",
+			    key);
+		return 0;
+	}
+	cfg->keys = tve_xreallocarray(cfg->keys, cfg->n_keys + 1, sizeof(*cfg->keys));
+	k = &cfg->keys[cfg->n_keys++];
+	k->action = tve_xstrdup(key);
+	k->keys = tve_xstrdup(v);
+	k->file = tve_xstrdup(ps->path);
+	k->line = ps->line;
+	return 1;
+}
+
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct parse *ps = user;
@@ -465,6 +532,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return general_key(ps, key, value);
 	case SEC_NODE:
 		return node_key(ps, key, value);
+	case SEC_KEYS:
+		return keys_key(ps, key, value);
 	case SEC_BAD:
 		break;
 	}
@@ -486,6 +555,8 @@ int tve_config_load(struct tve_config *cfg, const char *path, char **err)
 	/* Parse into a copy: on error cfg stays as it was. */
 	config_copy(&tmp, cfg);
 	ps.cfg = &tmp;
+	ps.path = path;
+	ps.keys_from = tmp.n_keys;
 	rc = ini_parse_stream(reader, &ps, handler, &ps);
 	if (ferror(ps.f))
 		parse_error(&ps, ps.line + 1, "%s", strerror(errno));

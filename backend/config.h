@@ -9,11 +9,17 @@
  *   theme = default
  *   line-graphics = auto   ; auto | utf-8 | acs | ascii
  *   task-history = 200     ; tasks kept per node
+ *   low-bandwidth = no     ; numbers on screen at most every 10 s
+ *   mouse = no             ; yes: clicks select rows, the wheel scrolls
  *
  *   [node NAME]
  *   uri = qemu:///system
  *   ssh = root@host:22     ; kept for the ssh layer
  *   keyfile = ~/.ssh/id_ed25519
+ *
+ *   [keys]
+ *   start = S              ; ACTION = KEY [KEY...] or none; checked by the
+ *   quit = q C-q           ; console (tui/keymap.c), not here
  */
 #ifndef TVE_CONFIG_H
 #define TVE_CONFIG_H
@@ -26,6 +32,14 @@ struct tve_node_cfg {
 	char *uri;
 	char *ssh;	/* or NULL */
 	char *keyfile;	/* or NULL */
+};
+
+/* A line of [keys], as written: the console resolves it. */
+struct tve_key_cfg {
+	char *action;
+	char *keys;
+	char *file;	/* the file it came from, for "FILE:LINE: ..." */
+	int line;
 };
 
 enum tve_line_graphics {
@@ -44,9 +58,13 @@ struct tve_config {
 	char *theme;
 	enum tve_line_graphics line_graphics;
 	size_t task_history;
+	bool low_bandwidth;
+	bool mouse;
 	char *state_dir;	/* tasks directory; NULL = tve_state_dir() */
 	size_t n_nodes;
 	struct tve_node_cfg *nodes;
+	size_t n_keys;
+	struct tve_key_cfg *keys;	/* [keys], in file order */
 };
 
 /* Defaults, no nodes. */
@@ -61,6 +79,8 @@ int tve_config_load(struct tve_config *cfg, const char *path, char **err);
  * local URIs, the host part for remote ones, the file's base name for
  * test:///path.xml), made unique with -2, -3...  Returns the node. */
 struct tve_node_cfg *tve_config_add_node(struct tve_config *cfg, const char *name, const char *uri);
+/* "auto", "utf-8" (or "utf8"), "acs", "ascii" into *out; -1 if none. */
+int tve_config_line_graphics(const char *v, enum tve_line_graphics *out);
 /* $XDG_CONFIG_HOME/tve/tve.conf (newly allocated). */
 char *tve_config_default_path(void);
 

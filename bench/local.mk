@@ -4,7 +4,7 @@ bench_calls_SOURCES = bench/calls.c
 bench_calls_LDADD = $(BACKEND_LIBS)
 
 EXTRA_DIST += bench/run.sh bench/gen-fixture.py bench/firstpaint.py \
-	bench/slowlink.sh bench/latency-proxy.py
+	bench/slowlink.sh bench/latency-proxy.py bench/ptyrun.py
 
 bench: tve bench/calls
 	@TVE_TOP_BUILDDIR='$(abs_top_builddir)' TVE_TOP_SRCDIR='$(abs_top_srcdir)' \

@@ -15,6 +15,17 @@ check_PROGRAMS += tests/unit/test_config
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
 tests_unit_test_config_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_config_LDADD = $(TEST_LDADD)
+# Theme files and colour step-down: the console's theme.c, without a screen.
+check_PROGRAMS += tests/unit/test_theme
+tests_unit_test_theme_SOURCES = tests/unit/test_theme.c tui/theme.c
+tests_unit_test_theme_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/tui $(NCURSES_CFLAGS)
+tests_unit_test_theme_LDADD = $(TEST_LDADD) $(NCURSES_LIBS)
+# Key names and [keys] over the default bindings: keymap.c and actions.c,
+# without a screen.
+check_PROGRAMS += tests/unit/test_keymap
+tests_unit_test_keymap_SOURCES = tests/unit/test_keymap.c tui/keymap.c tui/actions.c
+tests_unit_test_keymap_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/tui $(NCURSES_CFLAGS)
+tests_unit_test_keymap_LDADD = $(TEST_LDADD) $(NCURSES_LIBS)
 check_PROGRAMS += tests/unit/test_spec
 tests_unit_test_spec_SOURCES = tests/unit/test_spec.c
 tests_unit_test_spec_CPPFLAGS = $(TEST_CPPFLAGS)
@@ -111,4 +122,6 @@ EXTRA_DIST += tests/harness/testhost.sh tests/harness/guest.sh \
 	tests/integration/test_create.sh
 
 EXTRA_DIST += tests/run.sh tests/tui/lib.sh tests/tui/test_demo.sh tests/tui/test_libvirt.sh \
-	tests/tui/test_layout.sh tests/tui/test_wizard.sh tests/tui/test_storage.sh
+	tests/tui/test_layout.sh tests/tui/test_wizard.sh tests/tui/test_storage.sh \
+	tests/tui/test_terminals.sh \
+	tests/tui/test_themes.sh tests/tui/test_keys.sh

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "keymap.h"
 #include "storage.h"
 #include "tui.h"
 #include "wizard.h"
@@ -314,6 +315,7 @@ void action_menu(struct app *a)
 		struct obj_ref tmp;
 		bool unsupported;
 		const char *why;
+		int key;
 
 		if (o->kind == OBJ_VOLUME ? (k < ACT__COUNT) != own ||
 					    !(action_table[i].applies & (APPLY_VOLUME | APPLY_POOL))
@@ -321,11 +323,14 @@ void action_menu(struct app *a)
 			continue;
 		why = unavailable(a, (enum action)i, target((enum action)i, o, &tmp), "it", notes[n],
 				  sizeof(notes[n]), &unsupported);
+		/* The key in force ([keys]); -1, none, shows blank. */
+		if (keymap_keys(i, &key, 1) == 0)
+			key = -1;
 		/* The menu leaves a key name 3 columns ("Del"): a space after it. */
-		snprintf(labels[n], sizeof(labels[n]), "%s%s",
-			 strlen(key_name(action_table[i].key)) > 2 ? " " : "", label_of((enum action)i, o));
+		snprintf(labels[n], sizeof(labels[n]), "%s%s", strlen(key_name(key)) > 2 ? " " : "",
+			 label_of((enum action)i, o));
 		items[n] = (struct dialog_item){
-			.key = action_table[i].key,
+			.key = key,
 			.label = labels[n],
 			.note = unsupported ? "unsupported" : why,
 			.enabled = why == NULL,

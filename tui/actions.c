@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "keymap.h"
 #include "task.h"
 #include "tui.h"
 
@@ -21,16 +22,11 @@ static const char *const cmd_help[CMD__COUNT] = {
 #undef X
 };
 
-struct binding {
-	int key, last;		/* last > key: a range (1-9) */
-	enum cmd cmd;
-	unsigned ctx;
-};
-
 #define ENTER_KEYS(cmd, ctx) \
 	{ '\r', 0, cmd, ctx }, { '\n', 0, cmd, ctx }, { K_FN(KEY_ENTER), 0, cmd, ctx }
 
-static const struct binding bindings[] = {
+/* The defaults; the user's [keys] go over them (keymap.c). */
+const struct binding default_bindings[] = {
 	{ K_FN(KEY_F(1)), 0, CMD_HELP, CTX_ALL },
 	{ '?', 0, CMD_HELP, CTX_ALL },
 	{ 'm', 0, CMD_MENU, CTX_ALL },
@@ -41,6 +37,7 @@ static const struct binding bindings[] = {
 	{ '\t', 0, CMD_PANE_NEXT, CTX_ALL },
 	{ K_FN(KEY_BTAB), 0, CMD_PANE_PREV, CTX_ALL },
 	{ K_CTRL('L'), 0, CMD_REDRAW, CTX_ALL },
+	{ K_CTRL('T'), 0, CMD_THEME, CTX_ALL },
 	{ K_FN(KEY_UP), 0, CMD_UP, CTX_ALL },
 	{ 'k', 0, CMD_UP, CTX_ALL },
 	{ K_FN(KEY_DOWN), 0, CMD_DOWN, CTX_ALL },
@@ -79,59 +76,7 @@ static const struct binding bindings[] = {
 	{ 'x', 0, CMD_TASK_CANCEL, CTX_TASKS },
 };
 
-enum cmd keymap_lookup(int key, unsigned ctx, int *arg)
-{
-	for (size_t i = 0; i < TVE_ARRAY_SIZE(bindings); i++) {
-		const struct binding *b = &bindings[i];
-		int last = b->last ? b->last : b->key;
-
-		if (key >= b->key && key <= last && (b->ctx & ctx)) {
-			if (arg)
-				*arg = key - b->key;
-			return b->cmd;
-		}
-	}
-	return CMD_NONE;
-}
-
-int action_for_key(int key)
-{
-	for (int i = 0; i < ACT__COUNT; i++)
-		if (action_table[i].key == key)
-			return i;
-	return -1;
-}
-
-const char *key_name(int key)
-{
-	static char buf[16];
-	static const struct { int key; const char *name; } names[] = {
-		{ K_FN(KEY_UP), "Up" }, { K_FN(KEY_DOWN), "Down" },
-		{ K_FN(KEY_LEFT), "Left" }, { K_FN(KEY_RIGHT), "Right" },
-		{ K_FN(KEY_PPAGE), "PgUp" }, { K_FN(KEY_NPAGE), "PgDn" },
-		{ K_FN(KEY_HOME), "Home" }, { K_FN(KEY_END), "End" },
-		{ K_FN(KEY_BTAB), "Shift-Tab" }, { K_FN(KEY_ENTER), "Enter" },
-		{ '\r', "Enter" }, { '\n', "Enter" }, { '\t', "Tab" },
-		{ ' ', "Space" }, { K_ESC, "Esc" }, { K_FN(KEY_DC), "Del" }, { K_FN(KEY_IC), "Ins" },
-	};
-
-	for (size_t i = 0; i < TVE_ARRAY_SIZE(names); i++)
-		if (names[i].key == key)
-			return names[i].name;
-	if (key & K_FN_BIT) {
-		int k = key & ~K_FN_BIT;
-
-		if (k >= KEY_F(1) && k <= KEY_F(12))
-			snprintf(buf, sizeof(buf), "F%d", k - KEY_F(0));
-		else
-			snprintf(buf, sizeof(buf), "key%d", k);
-	} else if (key < 0x20) {
-		snprintf(buf, sizeof(buf), "Ctrl-%c", key + '@');
-	} else {
-		snprintf(buf, sizeof(buf), "%c", key);
-	}
-	return buf;
-}
+const size_t n_default_bindings = TVE_ARRAY_SIZE(default_bindings);
 
 /* Growing array of lines. */
 struct lines {
@@ -152,8 +97,11 @@ static void add(struct lines *l, char *s)
 /* Keys bound to cmd in exactly this section ("Up k"). */
 static void keys_of(enum cmd cmd, unsigned section, char *buf, size_t len)
 {
+	size_t n;
+	const struct binding *bindings = keymap_bindings(&n);
+
 	buf[0] = '\0';
-	for (size_t i = 0; i < TVE_ARRAY_SIZE(bindings); i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct binding *b = &bindings[i];
 		char name[32];
 
@@ -239,8 +187,14 @@ char **help_lines(void)
 	add(&l, tve_xstrdup("Actions on the selection (also in the menu, m)"));
 	for (int i = 0; i < ACT__COUNT; i++) {
 		const struct action_info *a = &action_table[i];
+		int k[8];
+		size_t n = keymap_keys(i, k, TVE_ARRAY_SIZE(k));
 
-		add(&l, tve_xasprintf("  %-14s %-14s %s%s", key_name(a->key), a->label, a->help,
+		keys[0] = '\0';
+		for (size_t j = 0; j < n && j < TVE_ARRAY_SIZE(k); j++)
+			snprintf(keys + strlen(keys), sizeof(keys) - strlen(keys), "%s%s", j ? " " : "",
+				 key_name(k[j]));
+		add(&l, tve_xasprintf("  %-14s %-14s %s%s", keys, a->label, a->help,
 				      a->confirm ? " (asks)" : ""));
 	}
 	for (size_t i = 0; i < TVE_ARRAY_SIZE(tail); i++)

@@ -4,7 +4,9 @@
  * action menu shows, the help line, whether it asks first, what it applies
  * to, and the backend action it starts.  TUI_COMMANDS lists navigation and
  * console commands; their keys are bound in actions.c.  The help screen is
- * generated from both, so it cannot drift from what the keys do. */
+ * generated from both, so it cannot drift from what the keys do.  These
+ * are the defaults: tve.conf's [keys] may rebind any of them (keymap.h);
+ * an action that asks first asks whatever key starts it. */
 #ifndef TVE_TUI_ACTIONS_H
 #define TVE_TUI_ACTIONS_H
 
@@ -57,7 +59,7 @@ enum action {
 };
 
 struct action_info {
-	int key;
+	int key;		/* the default; keymap_keys() has those in force */
 	const char *label;
 	const char *help;
 	bool confirm;
@@ -75,6 +77,7 @@ extern const struct action_info action_table[ACT__COUNT];
 	X(PANE_NEXT, "Next pane: tree, content, tasks") \
 	X(PANE_PREV, "Previous pane") \
 	X(REDRAW,    "Repaint the screen") \
+	X(THEME,     "Pick a theme (live preview; Enter keeps it for this session)") \
 	X(UP,        "Move up") \
 	X(DOWN,      "Move down") \
 	X(PAGE_UP,   "Page up") \
@@ -119,9 +122,9 @@ enum ctx {
 /* The command bound to key in ctx (CMD_NONE if none); *arg gets the
  * binding's offset for ranges (TAB_GOTO: 0 for '1'). */
 enum cmd keymap_lookup(int key, unsigned ctx, int *arg);
-/* The action whose key this is, or -1. */
+/* The action whose key this is, or -1.  (Both in keymap.c.) */
 int action_for_key(int key);
-/* "F1", "Up", "Ctrl-L", "q" ... (static storage). */
+/* "F1", "Up", "Ctrl-L", "q" ... (static storage; "" for -1, no key). */
 const char *key_name(int key);
 
 /* The help text: NULL-terminated array of lines (free with tve_strv_free). */

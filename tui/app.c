@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include "draw.h"
+#include "keymap.h"
 #include "storage.h"
 #include "theme.h"
 #include "tui.h"
@@ -33,6 +35,19 @@ static void on_signal(int sig)
 
 	(void)r;
 	errno = saved;
+}
+
+/* C-q and C-s reach tve only with XON/XOFF off; bound in [keys], they
+ * turn it off for as long as curses runs (endwin() restores the rest). */
+static void flow_control_off(void)
+{
+	struct termios t;
+
+	if (tcgetattr(STDIN_FILENO, &t) == 0) {
+		t.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+		tcsetattr(STDIN_FILENO, TCSANOW, &t);
+		def_prog_mode();
+	}
 }
 
 static void restore_terminal(void)
@@ -156,6 +171,7 @@ static void render(struct app *a)
 	if (d & DIRTY_DIALOG) {
 		wizard_draw();	/* below the dialogs it opened */
 		sform_draw();
+		theme_picker_draw();
 		for (size_t i = 0; i < a->n_dlg; i++)
 			dialog_draw(a->dlg[i]);
 	}
@@ -368,7 +384,7 @@ static void on_key(struct app *a, int key)
 		a->dirty |= DIRTY_STATUS;
 	}
 	if (a->lay.too_small) {
-		if (key == 'q' || key == K_FN(KEY_F(10)))
+		if (keymap_lookup(key, CTX_ALL, NULL) == CMD_QUIT)
 			quit_request(a);
 		return;
 	}
@@ -377,6 +393,11 @@ static void on_key(struct app *a, int key)
 
 		if (dialog_key(a->dlg[a->n_dlg - 1], key, &result) == DIALOG_CLOSE)
 			close_top_dialog(a, result);
+		a->dirty |= DIRTY_DIALOG;
+		return;
+	}
+	if (theme_picker_active()) {
+		theme_picker_key(a, key);
 		a->dirty |= DIRTY_DIALOG;
 		return;
 	}
@@ -430,6 +451,9 @@ static void on_key(struct app *a, int key)
 	case CMD_PANE_PREV:
 		set_focus(a, (enum pane)((a->focus + PANE__COUNT - 1) % PANE__COUNT));
 		return;
+	case CMD_THEME:
+		theme_picker_open(a);
+		return;
 	case CMD_REDRAW:
 		clearok(curscr, TRUE);
 		a->dirty = DIRTY_ALL;
@@ -438,6 +462,42 @@ static void on_key(struct app *a, int key)
 		pane_cmd(a, c, arg);
 		return;
 	}
+}
+
+/* With mouse = yes: a click on a tree row selects it, the wheel moves
+ * as Up/Down do in the focused pane.  Dialogs and wizards take keys only. */
+static void on_mouse(struct app *a)
+{
+	struct tree *t = &a->tree;
+	MEVENT ev;
+	int row;
+
+	if (getmouse(&ev) != OK || a->lay.too_small || a->n_dlg || wizard_active() ||
+	    sform_active() || a->quit_prompt || a->filter_edit)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED) {
+		on_key(a, K_FN(KEY_UP));
+		return;
+	}
+	if (ev.bstate & BUTTON5_PRESSED) {
+		on_key(a, K_FN(KEY_DOWN));
+		return;
+	}
+	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) || !wenclose(a->lay.tree, ev.y, ev.x))
+		return;
+	settle(a);
+	row = ev.y - getbegy(a->lay.tree) - 1;	/* under the "Server View" line */
+	if (row >= (int)t->vb.n_head) {
+		size_t i = t->vb.n_head + t->ls.top + (size_t)(row - (int)t->vb.n_head);
+
+		if (i < t->vb.n && t->vb.lines[i].has_key) {
+			struct obj_ref key = t->vb.lines[i].key;
+
+			tree_select(t, a, &key, a->lay.tree_w - 1);
+			a->dirty |= DIRTY_TREE | DIRTY_CONTENT | DIRTY_STATUS;
+		}
+	}
+	set_focus(a, PANE_TREE);
 }
 
 static void read_keys(struct app *a, WINDOW *in)
@@ -450,6 +510,10 @@ static void read_keys(struct app *a, WINDOW *in)
 
 		if (rc == KEY_CODE_YES && ch == KEY_RESIZE)
 			continue;
+		if (rc == KEY_CODE_YES && ch == KEY_MOUSE) {
+			on_mouse(a);
+			continue;
+		}
 		on_key(a, key);
 		if (a->quit)
 			return;
@@ -465,6 +529,7 @@ static void on_resize(struct app *a)
 	layout_apply(a);
 	wizard_place();
 	sform_place();
+	theme_picker_place();
 	clearok(curscr, TRUE);
 }
 
@@ -493,11 +558,19 @@ static void loop(struct app *a, WINDOW *in)
 	};
 
 	while (!a->quit) {
+		int n;
+
 		render(a);
-		if (poll(fds, 3, -1) < 0) {
+		/* No timer otherwise: nothing moves on screen by itself. */
+		n = poll(fds, 3, app_sync_timeout(a));
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
+		}
+		if (n == 0) {	/* numbers held back are due */
+			app_sync(a);
+			continue;
 		}
 		if (fds[1].revents & POLLIN) {
 			unsigned char sigs[16];
@@ -538,6 +611,7 @@ int app_run(struct tve_backend *b, const struct app_opts *opts)
 	a->b = b;
 	a->ts = tve_backend_tasks(b);
 	a->n_nodes = tve_backend_node_count(b);
+	a->low_bw = opts->low_bandwidth;
 	if (install_signals() < 0) {
 		fprintf(stderr, "tve: pipe: %s\n", strerror(errno));
 		return 1;
@@ -554,6 +628,8 @@ int app_run(struct tve_backend *b, const struct app_opts *opts)
 	cbreak();
 	noecho();
 	nonl();
+	if (keymap_needs_raw_flow())
+		flow_control_off();
 	curs_set(0);
 	set_escdelay(25);
 	leaveok(stdscr, TRUE);
@@ -563,6 +639,10 @@ int app_run(struct tve_backend *b, const struct app_opts *opts)
 	in = newpad(1, 1);
 	keypad(in, TRUE);
 	nodelay(in, TRUE);
+	/* The terminal keeps its own mouse (copy and paste) unless asked. */
+	mousemask(opts->mouse ? BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED
+			      : 0,
+		  NULL);
 
 	a->snap = tve_xcalloc(a->n_nodes ? a->n_nodes : 1, sizeof(*a->snap));
 	for (size_t i = 0; i < a->n_nodes; i++)

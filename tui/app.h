@@ -50,7 +50,12 @@ struct layout {
 struct app_opts {
 	bool color;
 	enum tve_line_graphics lines;
+	bool low_bandwidth;	/* numbers at most every LOW_BW_STATS_S */
+	bool mouse;
 };
+
+/* Low-bandwidth mode: how often new numbers reach the screen. */
+#define LOW_BW_STATS_S 10
 
 struct app {
 	struct tve_backend *b;
@@ -68,6 +73,9 @@ struct app {
 	bool filter_volumes;	/* ... in a storage's Content tab, not the tree */
 	char *msg;		/* one-line message, until the next key */
 	bool msg_error;
+	bool low_bw;		/* low-bandwidth mode */
+	bool stats_held;	/* ... newer numbers wait in the backend */
+	long long stats_ms;	/* ... when numbers last reached the screen */
 	struct tree tree;
 	struct content content;
 	struct taskpanel tp;
@@ -88,6 +96,9 @@ void app_open_task_log(struct app *a, const char *id);
 void app_select(struct app *a, const struct obj_ref *o);
 /* sync.c: takes new snapshots and tasks and marks what they change. */
 void app_sync(struct app *a);
+/* Milliseconds until app_sync() must run again for numbers it held back
+ * (low-bandwidth mode), or -1. */
+int app_sync_timeout(struct app *a);
 /* Reads the task store now, e.g. right after starting a task. */
 void app_poll_tasks(struct app *a);
 /* The filter being typed after '/' (the tree's or the volumes'). */

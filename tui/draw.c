@@ -23,7 +23,9 @@ static bool term_has_acs(void)
 
 void draw_init(enum tve_line_graphics want)
 {
-	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	/* UTF-8 needs the locale's codeset and the wide-character curses
+	 * (ncursesw); with a narrow one lines fall back to ACS. */
+	utf8 = NCURSES_WIDECHAR && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	/* UTF-8 bytes on a terminal set up for another codeset print garbage. */
 	if (want == TVE_LINES_UTF8 && !utf8)
 		want = TVE_LINES_AUTO;

@@ -7,7 +7,7 @@ tve_SOURCES = \
 	tui/sync.c \
 	tui/bars.c \
 	tui/layout.c \
-	tui/actions.c tui/actions.h \
+	tui/actions.c tui/actions.h tui/keymap.c tui/keymap.h \
 	tui/action_run.c \
 	tui/tree.c tui/tree.h \
 	tui/content.c tui/content.h \
@@ -19,7 +19,7 @@ tve_SOURCES = \
 	tui/wizard.h tui/wizard_common.c tui/wizard_bind.c \
 	tui/wizard_vm.c tui/wizard_ct.c \
 	tui/vbuf.c tui/vbuf.h \
-	tui/theme.c tui/theme.h \
+	tui/theme.c tui/theme.h tui/theme_picker.c \
 	tui/draw.c tui/draw.h \
 	tui/tui.h
 tve_LDADD = $(NCURSES_LIBS) $(BACKEND_LIBS)

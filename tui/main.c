@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "backend.h"
+#include "keymap.h"
 #include "theme.h"
 #include "tui.h"
 
@@ -19,6 +20,8 @@
 static void usage(FILE *f)
 {
 	fputs("Usage: tve [--demo] [-c URI]... [--config FILE] [--no-color]\n"
+	      "           [--line-graphics MODE] [--low-bandwidth] [--serial]\n"
+	      "           [--theme NAME]\n"
 	      "       tve --help | --version\n"
 	      "\n"
 	      "A terminal console for virtual machines and containers on libvirt nodes,\n"
@@ -29,6 +32,17 @@ static void usage(FILE *f)
 	      "      --demo         a demo datacenter on libvirt's test driver\n"
 	      "      --config FILE  configuration file (default $XDG_CONFIG_HOME/tve/tve.conf)\n"
 	      "      --no-color     monochrome (also when NO_COLOR is set)\n"
+	      "      --line-graphics MODE\n"
+	      "                     auto, utf-8, acs or ascii (default: the configuration's,\n"
+	      "                     else auto: UTF-8 in a UTF-8 locale, else the terminal's\n"
+	      "                     line-drawing set, else ASCII)\n"
+	      "      --low-bandwidth\n"
+	      "                     numbers (CPU, memory, rates) redrawn at most every 10 s;\n"
+	      "                     states and tasks still at once\n"
+	      "      --serial       for serial consoles: ASCII lines, no colour, low bandwidth,\n"
+	      "                     slower refresh (guests 5 s, rates 10 s, storage 30 s)\n"
+	      "      --theme NAME   colour theme (themes/NAME.theme; default, light,\n"
+	      "                     proxmox, high-contrast, solarized, mono; Ctrl-T picks)\n"
 	      "  -h, --help         this help\n"
 	      "  -V, --version      version\n"
 	      "\n"
@@ -59,6 +73,17 @@ static bool is_dir(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int check_term(void);
+
+/* --serial: a 9600-baud line carries 960 bytes/s; refresh no faster than
+ * this. */
+static void serial_intervals(struct tve_config *cfg)
+{
+	cfg->refresh_s = TUI_MAX(cfg->refresh_s, 5.0);
+	cfg->io_refresh_s = TUI_MAX(cfg->io_refresh_s, 10.0);
+	cfg->pool_refresh_s = TUI_MAX(cfg->pool_refresh_s, 30.0);
 }
 
 static int xml_filter(const struct dirent *d)
@@ -110,6 +135,10 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'f' },
 		{ "no-color", no_argument, NULL, 'n' },
 		{ "no-colour", no_argument, NULL, 'n' },
+		{ "line-graphics", required_argument, NULL, 'L' },
+		{ "low-bandwidth", no_argument, NULL, 'B' },
+		{ "serial", no_argument, NULL, 'S' },
+		{ "theme", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -117,10 +146,11 @@ int main(int argc, char **argv)
 	struct app_opts opts = { .color = true };
 	struct tve_config cfg;
 	struct tve_backend *b = NULL;
-	const char *config_path = NULL;
+	const char *config_path = NULL, *theme = NULL;
 	char **uris = NULL, *path = NULL, *err = NULL;
 	size_t n_uris = 0;
-	bool demo = false;
+	bool demo = false, serial = false, low_bw = false, lines_set = false;
+	enum tve_line_graphics lines = TVE_LINES_AUTO;
 	int opt, rc = 1;
 
 	setlocale(LC_ALL, "");
@@ -139,6 +169,23 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			opts.color = false;
+			break;
+		case 'L':
+			if (tve_config_line_graphics(optarg, &lines) < 0) {
+				fprintf(stderr, "tve: --line-graphics: \"%s\" is not auto, utf-8, acs "
+					"or ascii\n", optarg);
+				goto cleanup;
+			}
+			lines_set = true;
+			break;
+		case 'B':
+			low_bw = true;
+			break;
+		case 'S':
+			serial = true;
+			break;
+		case 't':
+			theme = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -176,6 +223,11 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 	}
+	/* A bad [keys] line stops tve here, before curses, like any bad line. */
+	if (keymap_apply(cfg.keys, cfg.n_keys, &err) < 0) {
+		fprintf(stderr, "tve: %s\n", err);
+		goto cleanup;
+	}
 	if (demo || n_uris)
 		drop_nodes(&cfg);
 	if (demo && add_demo_nodes(&cfg) < 0)
@@ -197,15 +249,25 @@ int main(int argc, char **argv)
 			free(ct);
 		}
 	}
-	if (theme_load(cfg.theme, &err) < 0) {
+	if (theme_load(theme ? theme : cfg.theme, &err) < 0) {
 		fprintf(stderr, "tve: %s\n", err);
 		goto cleanup;
 	}
-	opts.lines = cfg.line_graphics;
+	/* The command line wins over the configuration; an explicit
+	 * --line-graphics over --serial's ascii. */
+	opts.lines = lines_set ? lines : serial ? TVE_LINES_ASCII : cfg.line_graphics;
+	opts.low_bandwidth = low_bw || serial || cfg.low_bandwidth;
+	opts.mouse = cfg.mouse;
+	if (serial) {
+		opts.color = false;
+		serial_intervals(&cfg);
+	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fputs("tve: needs a terminal on stdin and stdout\n", stderr);
 		goto cleanup;
 	}
+	if (check_term() < 0)
+		goto cleanup;
 
 	b = tve_backend_new(&cfg, &err);
 	if (!b || tve_backend_start(b, &err) < 0) {
@@ -221,4 +283,41 @@ cleanup:
 	free(path);
 	free(err);
 	return rc;
+}
+
+/* Last in the file: <term.h> defines macros named like the capabilities
+ * (lines, columns...) that would rewrite the code above. */
+#include <term.h>
+
+/* Before curses starts: a terminal type curses cannot drive would leave a
+ * screen of garbage, or newterm() would exit for us with a terse message. */
+static int check_term(void)
+{
+	static const char hint[] =
+		"use a terminal type such as vt100, xterm or linux (e.g. TERM=vt100 tve)";
+	const char *term = getenv("TERM");
+	char *cup;
+	int err = 0;
+
+	if (!term || !*term) {
+		fprintf(stderr, "tve: TERM is not set; %s\n", hint);
+		return -1;
+	}
+	if (setupterm(term, STDOUT_FILENO, &err) != OK) {
+		if (err == -1)
+			fprintf(stderr, "tve: no terminfo database found for TERM=%s; %s\n", term,
+				hint);
+		else
+			fprintf(stderr, "tve: TERM=%s is not a terminal type ncurses knows; %s\n",
+				term, hint);
+		return -1;
+	}
+	cup = tigetstr("cup");
+	err = !cup || cup == (char *)-1 || tigetflag("hc") > 0 || tigetflag("gn") > 0;
+	del_curterm(cur_term);
+	if (err) {
+		fprintf(stderr, "tve: TERM=%s cannot move the cursor; %s\n", term, hint);
+		return -1;
+	}
+	return 0;
 }

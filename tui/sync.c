@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "tui.h"
@@ -166,8 +167,57 @@ static void mark_changes(struct app *a, size_t node, unsigned d, const struct tv
 	}
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool str_eq(const char *x, const char *y)
+{
+	return x == y || (x && y && strcmp(x, y) == 0);
+}
+
+/* True when all cur brings over old is numbers: CPU, memory, rates, load,
+ * uptime, pool usage.  States, the guest list, configuration, pools
+ * appearing or stopping, volumes, networks are news. */
+static bool numbers_only(const struct tve_snapshot *old, const struct tve_snapshot *cur, unsigned d)
+{
+	if (!old || (d & ~(unsigned)(TVE_DIFF_GUEST_STATS | TVE_DIFF_NODE | TVE_DIFF_POOLS)))
+		return false;
+	if (old->state != cur->state || old->stale != cur->stale ||
+	    old->has_facts != cur->has_facts || !str_eq(old->error, cur->error) ||
+	    old->n_pools != cur->n_pools)
+		return false;
+	for (size_t i = 0; i < old->n_pools; i++) {
+		const struct tve_pool *p = &old->pools[i], *q = &cur->pools[i];
+
+		if (!str_eq(p->name, q->name) || p->active != q->active ||
+		    p->autostart != q->autostart || p->n_volumes != q->n_volumes)
+			return false;
+	}
+	return true;
+}
+
+int app_sync_timeout(struct app *a)
+{
+	long long left;
+
+	if (!a->stats_held)
+		return -1;
+	left = a->stats_ms + LOW_BW_STATS_S * 1000 - now_ms();
+	return left > 0 ? (int)TUI_MIN(left, 60000LL) : 0;
+}
+
 void app_sync(struct app *a)
 {
+	long long now = now_ms();
+	bool numbers_due = !a->stats_ms || now - a->stats_ms >= LOW_BW_STATS_S * 1000;
+	bool took_numbers = false;
+
+	a->stats_held = false;
 	for (size_t i = 0; i < a->n_nodes; i++) {
 		struct tve_snapshot *s = tve_backend_snapshot(a->b, i);
 		struct tve_snapshot *old = a->snap[i];
@@ -178,10 +228,21 @@ void app_sync(struct app *a)
 			continue;
 		}
 		d = tve_snapshot_diff(old, s);
+		if (a->low_bw && d && !numbers_due && numbers_only(old, s, d)) {
+			/* Kept in the backend: the next turn after the deadline
+			 * takes the latest. */
+			a->stats_held = true;
+			tve_snapshot_unref(s);
+			continue;
+		}
+		if (d)
+			took_numbers = true;
 		a->snap[i] = s;
 		if (d)
 			mark_changes(a, i, d, old, s);
 		tve_snapshot_unref(old);
 	}
+	if (took_numbers && a->low_bw)
+		a->stats_ms = now;
 	app_poll_tasks(a);
 }

@@ -3,7 +3,9 @@
  * Drawing code asks for a role's attributes, never for a colour.  Each role
  * has a colour default and a monochrome default; the monochrome set is used
  * when the terminal has no colours, NO_COLOR is set or --no-color is given.
- * A theme file (INI, "role = fg,bg,attrs") overrides the colour defaults. */
+ * A theme file (INI, "role = fg,bg,attrs", themes/NAME.theme) overrides the
+ * colour defaults.  Themes may use 256 colours; on a terminal with fewer
+ * they step down by table to 16, then 8. */
 #ifndef TVE_TUI_THEME_H
 #define TVE_TUI_THEME_H
 
@@ -55,13 +57,61 @@ enum role {
 	ROLE__COUNT
 };
 
-/* Reads NAME.theme (user config dir, then installed, then source tree)
- * before curses starts.  "default" or NULL needs no file.  0, or -1 with
- * *err = "FILE:LINE: message" (or a missing-file message). */
+/* One role's colours: fg and bg are 0..255 (xterm's 256 colours) or -1,
+ * the terminal's default (for a role other than normal: normal's colour). */
+struct theme_role {
+	short fg, bg;
+	int attr;
+};
+
+struct theme {
+	struct theme_role r[ROLE__COUNT];
+};
+
+/* Parsing and finding themes; none of these needs curses to be started. */
+
+/* The built-in colours (the default theme). */
+void theme_defaults(struct theme *t);
+/* Reads the theme file path over t ("role = fg,bg[,attrs]" lines; colours
+ * are names, 0-255 or "default"; attrs bold, reverse, underline, dim,
+ * standout, blink, normal).  0, or -1 with *err = "PATH:LINE: message" and
+ * t partly changed. */
+int theme_parse_file(struct theme *t, const char *path, char **err);
+/* NAME.theme in $XDG_CONFIG_HOME/tve/themes, else installed, else the
+ * source tree; NULL if none (newly allocated otherwise). */
+char *theme_path(const char *name);
+/* Defaults, then NAME's file.  "default" needs no file (a user's
+ * default.theme still overrides it).  0, or -1 with *err. */
+int theme_read(struct theme *t, const char *name, char **err);
+/* Every theme name found, sorted, without duplicates, "default" always
+ * among them; NULL-terminated, free with tve_strv_free(). */
+char **theme_list(void);
+/* Colour c (-1, 0..255) for a terminal with ncolours colours: itself with
+ * 256 or more, else the nearest of 16 by table, and of those, of 8. */
+short theme_step_down(short c, int ncolours);
+
+/* Reads NAME (NULL = default) as the theme to use, before curses starts.
+ * 0, or -1 with *err = "PATH:LINE: message" (or a not-found message). */
 int theme_load(const char *name, char **err);
 /* After initscr: chooses colour or monochrome and sets up pairs. */
 void theme_init(bool want_color);
+/* Makes t (called name) the theme in use, at once (after theme_init).
+ * Windows' backgrounds and drawn cells need a redraw. */
+void theme_apply(const struct theme *t, const char *name);
+/* The theme in use, and its name. */
+void theme_current(struct theme *out);
+const char *theme_name(void);
 int theme_attr(enum role r);
 bool theme_mono(void);
+
+/* theme_picker.c: the theme list with live preview (Ctrl-T).  Keys go to
+ * it while it is open; Enter keeps the theme for this session, Esc puts
+ * back the one before. */
+struct app;
+void theme_picker_open(struct app *a);
+bool theme_picker_active(void);
+void theme_picker_key(struct app *a, int key);
+void theme_picker_place(void);
+void theme_picker_draw(void);
 
 #endif

@@ -62,6 +62,8 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.line_graphics, TVE_LINES_AUTO);
 	assert_int_equal(cfg.task_history, 200);
 	assert_null(cfg.state_dir);
+	assert_false(cfg.low_bandwidth);
+	assert_false(cfg.mouse);
 	assert_int_equal(cfg.n_nodes, 0);
 	tve_config_clear(&cfg);
 	tve_config_clear(&cfg);
@@ -167,6 +169,54 @@ static void test_values(void **state)
 	}
 }
 
+/* low-bandwidth and mouse: off unless asked; the last line wins. */
+static void test_terminal_keys(void **state)
+{
+	static const struct {
+		const char *text;
+		bool low_bw, mouse;
+	} cases[] = {
+		{ "", false, false },
+		{ "low-bandwidth = yes\n", true, false },
+		{ "mouse = on\n", false, true },
+		{ "low-bandwidth = 1\nmouse = true\n", true, true },
+		{ "low-bandwidth = YES\nlow-bandwidth = no\nmouse = off\n", false, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < TVE_ARRAY_SIZE(cases); i++) {
+		struct tve_config cfg;
+		char *err = NULL, *text = tve_xasprintf("[general]\n%s", cases[i].text);
+
+		write_conf(text);
+		tve_config_init(&cfg);
+		if (tve_config_load(&cfg, conf, &err) != 0)
+			fail_msg("case %zu: %s", i, err);
+		assert_int_equal(cfg.low_bandwidth, cases[i].low_bw);
+		assert_int_equal(cfg.mouse, cases[i].mouse);
+		tve_config_clear(&cfg);
+		free(text);
+	}
+}
+
+static void test_line_graphics_names(void **state)
+{
+	enum tve_line_graphics lg = TVE_LINES_AUTO;
+
+	(void)state;
+	assert_int_equal(tve_config_line_graphics("ascii", &lg), 0);
+	assert_int_equal(lg, TVE_LINES_ASCII);
+	assert_int_equal(tve_config_line_graphics("utf8", &lg), 0);
+	assert_int_equal(lg, TVE_LINES_UTF8);
+	assert_int_equal(tve_config_line_graphics("acs", &lg), 0);
+	assert_int_equal(lg, TVE_LINES_ACS);
+	assert_int_equal(tve_config_line_graphics("auto", &lg), 0);
+	assert_int_equal(lg, TVE_LINES_AUTO);
+	assert_int_equal(tve_config_line_graphics("ASCII", &lg), -1);
+	assert_int_equal(tve_config_line_graphics("", &lg), -1);
+	assert_int_equal(lg, TVE_LINES_AUTO);
+}
+
 /* A UTF-8 byte order mark and DOS line ends are fine. */
 static void test_bom_crlf(void **state)
 {
@@ -219,9 +269,20 @@ static const struct {
 	  "2: shutdown-force: \"maybe\" is not yes/no/true/false/on/off/1/0" },
 	{ "[general]\nline-graphics = fancy\n",
 	  "2: line-graphics: \"fancy\" is not auto, utf-8, acs or ascii" },
+	{ "[general]\nlow-bandwidth = maybe\n",
+	  "2: low-bandwidth: \"maybe\" is not yes/no/true/false/on/off/1/0" },
+	{ "[general]\nrefresh = 2\nlow-bandwidth =\n",
+	  "3: low-bandwidth: \"\" is not yes/no/true/false/on/off/1/0" },
+	{ "[general]\n\nmouse = 2\n", "3: mouse: \"2\" is not yes/no/true/false/on/off/1/0" },
+	{ "[node a]\nuri = lxc:///\nmouse = yes\n", "3: unknown key \"mouse\" in [node a]" },
 	{ "[general]\ntask-history = 0\n",
 	  "2: task-history: \"0\" is not a whole number from 1 to 100000" },
 	{ "[general]\ntheme =\n", "2: theme: empty value" },
+	{ "[keys]\nstart = S\n\nstart = s\n", "4: start: bound twice in [keys] (first on line 2)" },
+	{ "[keys]\nquit =\n", "2: quit: no key given (write none to leave it without a key)" },
+	{ "[keys]\nstart = S ; a comment is no key\nreset = ;\n",
+	  "3: reset: no key given (write none to leave it without a key)" },
+	{ "[key]\nstart = S\n", "1: unknown section [key]" },
 	{ "[node a]\nuri = lxc:///\n[node b]\nuri = qemu:///system\n[node a]\nuri = test:///default\n",
 	  "5: duplicate node \"a\"" },
 	{ "[general]\n[node lonely]\nssh = root@x\n[general]\nrefresh = 2\n",
@@ -266,6 +327,57 @@ static void test_errors(void **state)
 		free(err);
 		free(want);
 	}
+}
+
+/* [keys] is kept as written, with its file and lines: the console
+ * resolves it (tests/unit/test_keymap.c). */
+static void test_keys_section(void **state)
+{
+	struct tve_config cfg, cfg2;
+	char *err = NULL;
+
+	(void)state;
+	write_conf("[general]\nrefresh = 3\n[keys]\nstart = S\n  quit = q C-q ; comment\n"
+		   "reset = none\nbogus = Foo\n[node a]\nuri = lxc:///\n[keys]\nhelp = ? F1\n");
+	tve_config_init(&cfg);
+	if (tve_config_load(&cfg, conf, &err) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.n_keys, 5);
+	assert_string_equal(cfg.keys[0].action, "start");
+	assert_string_equal(cfg.keys[0].keys, "S");
+	assert_string_equal(cfg.keys[0].file, conf);
+	assert_int_equal(cfg.keys[0].line, 4);
+	assert_string_equal(cfg.keys[1].action, "quit");
+	assert_string_equal(cfg.keys[1].keys, "q C-q");
+	assert_int_equal(cfg.keys[1].line, 5);
+	assert_string_equal(cfg.keys[2].keys, "none");
+	assert_string_equal(cfg.keys[3].action, "bogus");	/* the console says */
+	assert_string_equal(cfg.keys[4].action, "help");
+	assert_int_equal(cfg.keys[4].line, 11);
+	assert_int_equal(cfg.n_nodes, 1);
+	assert_true(cfg.refresh_s == 3.0);
+
+	/* A second file adds its lines after the first's. */
+	write_conf("[keys]\nstart = s\n");
+	if (tve_config_load(&cfg, conf, &err) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.n_keys, 6);
+	assert_int_equal(cfg.keys[5].line, 2);
+
+	/* A failed load keeps what was there. */
+	write_conf("[keys]\nstop = x\nstop = X\n");
+	assert_int_equal(tve_config_load(&cfg, conf, &err), -1);
+	assert_int_equal(cfg.n_keys, 6);
+	free(err);
+	err = NULL;
+
+	tve_config_init(&cfg2);
+	write_conf("[keys]\n");
+	assert_int_equal(tve_config_load(&cfg2, conf, &err), 0);
+	assert_int_equal(cfg2.n_keys, 0);
+	assert_null(cfg2.keys);
+	tve_config_clear(&cfg2);
+	tve_config_clear(&cfg);
 }
 
 static void test_long_line(void **state)
@@ -384,8 +496,11 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_terminal_keys),
+		cmocka_unit_test(test_line_graphics_names),
 		cmocka_unit_test(test_bom_crlf),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_keys_section),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_name_derivation),
 		cmocka_unit_test(test_name_unique),
