@@ -51,7 +51,9 @@ static void usage(FILE *f)
 	      "\n"
 	      "Main keys: F1 or ? help, Tab next pane, arrows or h j k l move, Enter open,\n"
 	      "m or F2 action menu, / filter, s start, d shutdown, x stop, b reboot,\n"
-	      "X reset, p pause, u resume, i assign ID, R refresh, q or F10 quit.\n",
+	      "X reset, p pause, u resume, i assign ID, c Create VM, C Create CT,\n"
+	      "A add storage, Ctrl-T theme, R refresh, q or F10 quit (keys can be\n"
+	      "rebound in the [keys] section of tve.conf).\n",
 	      f);
 }
 
