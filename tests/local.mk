@@ -119,7 +119,8 @@ tests_integration_itest_download_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/integration/test_download.sh tests/integration/httpd.py
 EXTRA_DIST += tests/harness/testhost.sh tests/harness/guest.sh \
 	tests/integration/test_harness.sh tests/integration/test_lifecycle.sh \
-	tests/integration/test_create.sh
+	tests/integration/test_create.sh \
+	tests/harness/sshhost.sh tests/integration/test_sshhost.sh
 
 EXTRA_DIST += tests/run.sh tests/tui/lib.sh tests/tui/test_demo.sh tests/tui/test_libvirt.sh \
 	tests/tui/test_layout.sh tests/tui/test_wizard.sh tests/tui/test_storage.sh \
