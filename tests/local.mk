@@ -123,6 +123,6 @@ EXTRA_DIST += tests/harness/testhost.sh tests/harness/guest.sh \
 	tests/harness/sshhost.sh tests/integration/test_sshhost.sh
 
 EXTRA_DIST += tests/run.sh tests/tui/lib.sh tests/tui/test_demo.sh tests/tui/test_libvirt.sh \
-	tests/tui/test_layout.sh tests/tui/test_wizard.sh tests/tui/test_storage.sh \
+	tests/tui/test_layout.sh tests/tui/test_remote.sh tests/tui/test_wizard.sh tests/tui/test_storage.sh \
 	tests/tui/test_terminals.sh \
 	tests/tui/test_themes.sh tests/tui/test_keys.sh
