@@ -24,6 +24,7 @@
 #include <libvirt/virterror.h>
 
 #include "backend.h"
+#include "itest_util.h"
 
 #define MIB (1024ULL * 1024)
 
@@ -34,35 +35,6 @@ static struct {
 	struct tve_backend *b;
 	virConnectPtr conn;
 } T;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-	fflush(stdout);
-}
-
-static void wait_wake(int ms)
-{
-	struct pollfd p = { .fd = tve_backend_wake_fd(T.b), .events = POLLIN };
-
-	if (poll(&p, 1, ms) > 0)
-		tve_backend_drain_wake(T.b);
-}
 
 /* Waits until the node's snapshot is online with caps, the pools and the
  * network, and (when vmid > 0) without/with that guest. */
@@ -96,7 +68,7 @@ static bool wait_ready(int timeout_ms)
 			return ok;
 		}
 		tve_snapshot_unref(s);
-		wait_wake(200);
+		itest_wait_wake(T.b, 200);
 	}
 }
 
@@ -118,7 +90,7 @@ static enum tve_task_status wait_task(const char *id, int timeout_ms, char **err
 			if (st != TVE_TASK_RUNNING)
 				break;
 		}
-		wait_wake(100);
+		itest_wait_wake(T.b, 100);
 	}
 	{
 		char **lines = tve_taskstore_log(ts, id);
@@ -410,7 +382,7 @@ static void shows_in_snapshot(void **state)
 		seen = g && strcmp(g->name, "create1") == 0 && g->n_disks >= 3;
 		tve_snapshot_unref(s);
 		if (!seen)
-			wait_wake(200);
+			itest_wait_wake(T.b, 200);
 	}
 	assert_true(seen);
 	assert_int_not_equal(tve_backend_next_vmid(T.b), 200);
@@ -498,7 +470,7 @@ static void start_failure_rolls_back(void **state)
 			listed |= strcmp(lp->volumes[i].name, "gone.iso") == 0;
 		tve_snapshot_unref(sn);
 		if (!listed)
-			wait_wake(200);
+			itest_wait_wake(T.b, 200);
 	}
 	assert_true(listed);
 	/* Gone from the disk; tve's snapshot and libvirt's pool still list it. */

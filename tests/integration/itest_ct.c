@@ -39,6 +39,7 @@
 #include <libvirt/virterror.h>
 
 #include "backend.h"
+#include "itest_util.h"
 #include "ct_rootfs.h"
 #include "spec.h"
 #include "task.h"
@@ -56,27 +57,6 @@ static struct {
 	struct tve_backend *b;	/* tve's own backend on the host (test_backend_*) */
 	char *state_dir;
 } T;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-	fflush(stdout);
-}
 
 /* Runs a shell command; its stdout (trailing newline cut), or NULL if it
  * exited non-zero. */

@@ -32,6 +32,7 @@
 #include <libvirt/virterror.h>
 
 #include "backend.h"
+#include "itest_util.h"
 
 #define MIB (1024ULL * 1024)
 
@@ -43,35 +44,6 @@ static struct {
 	struct tve_backend *b;
 	virConnectPtr conn;
 } T;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-	fflush(stdout);
-}
-
-static void wait_wake(int ms)
-{
-	struct pollfd p = { .fd = tve_backend_wake_fd(T.b), .events = POLLIN };
-
-	if (poll(&p, 1, ms) > 0)
-		tve_backend_drain_wake(T.b);
-}
 
 static char *url(const char *base, const char *path)
 {
@@ -105,7 +77,7 @@ static enum tve_task_status wait_task(const char *id, int timeout_ms, char **err
 			if (st != TVE_TASK_RUNNING)
 				break;
 		}
-		wait_wake(100);
+		itest_wait_wake(T.b, 100);
 	}
 	lines = tve_taskstore_log(ts, id);
 	for (size_t i = 0; lines && lines[i]; i++) {
@@ -200,7 +172,7 @@ static bool snapshot_lists(const char *pool, const char *name, int timeout_ms)
 		tve_snapshot_unref(s);
 		if (seen || now_ms() >= deadline)
 			return seen;
-		wait_wake(200);
+		itest_wait_wake(T.b, 200);
 	}
 }
 
@@ -313,7 +285,7 @@ static void refused_before_task(void **state)
 	(void)state;
 	tve_task_info_array_free(infos, before);
 	xsum[5] = 'g';	/* not hex */
-	for (long long deadline = now_ms() + 10000; now_ms() < deadline; wait_wake(100)) {
+	for (long long deadline = now_ms() + 10000; now_ms() < deadline; itest_wait_wake(T.b, 100)) {
 		struct tve_snapshot *s = tve_backend_snapshot(T.b, 1);
 		bool up = s->state == TVE_NODE_ONLINE;
 
@@ -643,7 +615,7 @@ static void content_types(void **state)
 	assert_int_equal(wait_task(id, 30000, &err, NULL), TVE_TASK_OK);
 	free(id);
 	id = NULL;
-	for (long long deadline = now_ms() + 10000; now_ms() < deadline; wait_wake(100)) {
+	for (long long deadline = now_ms() + 10000; now_ms() < deadline; itest_wait_wake(T.b, 100)) {
 		struct tve_snapshot *s = tve_backend_snapshot(T.b, 0);
 		const struct tve_pool *p = tve_snapshot_find_pool(s, "isos");
 		bool up = p && p->active;

@@ -30,6 +30,7 @@
 #include <libvirt/virterror.h>
 
 #include "backend.h"
+#include "itest_util.h"
 
 #define VMID 100
 
@@ -50,36 +51,7 @@ static struct {
 	bool have_guest;
 } T;
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-	fflush(stdout);
-}
-
 /* Sleeps until the backend signals a change or ms pass. */
-static void wait_wake(int ms)
-{
-	struct pollfd p = { .fd = tve_backend_wake_fd(T.b), .events = POLLIN };
-
-	if (poll(&p, 1, ms) > 0)
-		tve_backend_drain_wake(T.b);
-}
-
 static void dump_node(const char *why)
 {
 	struct tve_snapshot *s = tve_backend_snapshot(T.b, 0);
@@ -109,7 +81,7 @@ static bool wait_snap(snap_pred pred, const void *arg, int timeout_ms, const cha
 			return true;
 		if (now_ms() >= deadline)
 			break;
-		wait_wake(100);
+		itest_wait_wake(T.b, 100);
 	}
 	dump_node(what);
 	return false;
@@ -246,7 +218,7 @@ static int run_action(enum tve_guest_action act, int timeout_ms, char **error)
 			diag("task %s did not end within %d ms", id, timeout_ms);
 			break;
 		}
-		wait_wake(100);
+		itest_wait_wake(T.b, 100);
 	}
 	free(id);
 	return status;
@@ -358,7 +330,7 @@ static void node_online_with_guest(void **state)
 		if (s->has_facts || now_ms() >= deadline)
 			break;
 		tve_snapshot_unref(s);
-		wait_wake(100);
+		itest_wait_wake(T.b, 100);
 	}
 	assert_true(s->has_facts);
 	assert_non_null(s->facts.hostname);
@@ -589,7 +561,7 @@ static void daemon_killed(void **state)
 		long long deadline = now_ms() + 10000;
 
 		while (tve_taskstore_running(tve_backend_tasks(T.b)) > 0 && now_ms() < deadline)
-			wait_wake(100);
+			itest_wait_wake(T.b, 100);
 		assert_int_equal(tve_taskstore_running(tve_backend_tasks(T.b)), 0);
 	}
 	/* One manual refresh (a retry while offline): no crash, still offline.
@@ -600,7 +572,7 @@ static void daemon_killed(void **state)
 		assert_non_null(s);
 		assert_int_not_equal(s->state, TVE_NODE_ONLINE);
 		tve_snapshot_unref(s);
-		wait_wake(100);
+		itest_wait_wake(T.b, 100);
 	}
 	assert_true(tve_backend_next_vmid(T.b) >= 100);
 }
@@ -678,7 +650,7 @@ static void shutdown_timeout_does_not_block(void **state)
 		tve_task_info_free(&info);
 		if (now_ms() > deadline)
 			fail_msg("shutdown task did not end");
-		wait_wake(100);
+		itest_wait_wake(T.b, 100);
 	}
 	assert_int_equal(info.status, TVE_TASK_ERROR);
 	check_readable(info.error);

@@ -30,6 +30,7 @@
 #include <libvirt/virterror.h>
 
 #include "backend.h"
+#include "itest_util.h"
 
 #define MIB (1024ULL * 1024)
 
@@ -41,35 +42,6 @@ static struct {
 	virConnectPtr conn;
 	bool lvm_made;
 } T;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-	fflush(stdout);
-}
-
-static void wait_wake(int ms)
-{
-	struct pollfd p = { .fd = tve_backend_wake_fd(T.b), .events = POLLIN };
-
-	if (poll(&p, 1, ms) > 0)
-		tve_backend_drain_wake(T.b);
-}
 
 /* Polls node 0's snapshot until pred holds (timeout_ms); the snapshot or
  * NULL. */
@@ -86,7 +58,7 @@ static struct tve_snapshot *wait_snap(bool (*pred)(const struct tve_snapshot *, 
 		tve_snapshot_unref(s);
 		if (now_ms() >= deadline)
 			return NULL;
-		wait_wake(200);
+		itest_wait_wake(T.b, 200);
 	}
 }
 
