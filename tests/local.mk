@@ -31,11 +31,11 @@ tests_unit_test_spec_SOURCES = tests/unit/test_spec.c
 tests_unit_test_spec_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_spec_LDADD = $(TEST_LDADD)
 check_PROGRAMS += tests/unit/test_spec_xml
-tests_unit_test_spec_xml_SOURCES = tests/unit/test_spec_xml.c
+tests_unit_test_spec_xml_SOURCES = tests/unit/test_spec_xml.c tests/unit/golden.c tests/unit/golden.h
 tests_unit_test_spec_xml_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_spec_xml_LDADD = $(TEST_LDADD)
 check_PROGRAMS += tests/unit/test_spec_ct
-tests_unit_test_spec_ct_SOURCES = tests/unit/test_spec_ct.c
+tests_unit_test_spec_ct_SOURCES = tests/unit/test_spec_ct.c tests/unit/golden.c tests/unit/golden.h
 tests_unit_test_spec_ct_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_spec_ct_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/golden/ct-unpriv-dhcp.xml tests/golden/ct-unpriv-dhcp.summary \
@@ -68,7 +68,7 @@ EXTRA_DIST += tests/unit/test_golden_valid.sh tests/golden/vm-cpu.summary \
 # Add Storage specs; their golden pool XML checked by libvirt's schema and
 # test driver (copied like test_golden_valid).
 check_PROGRAMS += tests/unit/test_storage_spec
-tests_unit_test_storage_spec_SOURCES = tests/unit/test_storage_spec.c
+tests_unit_test_storage_spec_SOURCES = tests/unit/test_storage_spec.c tests/unit/golden.c tests/unit/golden.h
 tests_unit_test_storage_spec_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_storage_spec_LDADD = $(TEST_LDADD)
 check_SCRIPTS += tests/unit/test_pool_golden

@@ -15,6 +15,7 @@
 
 #include <libxml/parser.h>
 
+#include "golden.h"
 #include "spec.h"
 #include "task.h"
 #include "util.h"
@@ -570,47 +571,6 @@ static void test_plan(void **state)
 
 /* ---- XML and summary ------------------------------------------------------ */
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = tve_xmalloc((size_t)n + 1);
-	buf[fread(buf, 1, (size_t)n, f)] = 0;
-	fclose(f);
-	return buf;
-}
-
-/* Compares text with tests/golden/name, or rewrites it under TVE_UPDATE_GOLDEN=1. */
-static void golden(const char *name, const char *text)
-{
-	char *path = tve_xasprintf("%s/tests/golden/%s", TVE_SRCDIR, name);
-	const char *upd = getenv("TVE_UPDATE_GOLDEN");
-	char *want;
-
-	assert_non_null(text);
-	if (upd && !strcmp(upd, "1")) {
-		FILE *f = fopen(path, "w");
-		assert_non_null(f);
-		fputs(text, f);
-		fclose(f);
-	}
-	if (!(want = slurp(path)))
-		fail_msg("missing golden %s (run with TVE_UPDATE_GOLDEN=1)", path);
-	if (strcmp(want, text)) {
-		fprintf(stderr, "--- %s\n+++ generated\n%s", path, text);
-		fail_msg("%s differs from the generated text", name);
-	}
-	free(want);
-	free(path);
-}
-
 /* Well-formed, and valid for libvirt's domain schema. */
 static void check_valid(const char *xml)
 {
@@ -664,17 +624,17 @@ static void check_goldens(struct tve_ct_spec *s, const struct tve_create_ctx *ct
 	assert_non_null(xml);
 	check_valid(xml);
 	name = tve_xasprintf("%s.xml", base);
-	golden(name, xml);
+	golden_check(name, xml);
 	free(name);
 	free(xml);
 	xml = tve_ct_volume_xml(s);
 	name = tve_xasprintf("%s.volume", base);
-	golden(name, xml);
+	golden_check(name, xml);
 	free(name);
 	free(xml);
 	sum = join(tve_ct_summary(s));
 	name = tve_xasprintf("%s.summary", base);
-	golden(name, sum);
+	golden_check(name, sum);
 	free(name);
 	free(sum);
 	free(path);

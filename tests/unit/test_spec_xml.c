@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "golden.h"
 #include "spec.h"
 #include "task.h"
 #include "util.h"
@@ -122,48 +123,6 @@ static struct tve_create_ctx ctx_on(const struct tve_snapshot *n)
 
 /* ---- goldens -------------------------------------------------------------- */
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = tve_xmalloc((size_t)n + 1);
-	buf[fread(buf, 1, (size_t)n, f)] = 0;
-	fclose(f);
-	return buf;
-}
-
-/* Compares text with tests/golden/name, or rewrites it under TVE_UPDATE_GOLDEN=1. */
-static void golden(const char *name, const char *text)
-{
-	char *path = tve_xasprintf("%s/tests/golden/%s", TVE_SRCDIR, name);
-	const char *upd = getenv("TVE_UPDATE_GOLDEN");
-	char *want;
-
-	assert_non_null(text);
-	if (upd && strcmp(upd, "1") == 0) {
-		FILE *f = fopen(path, "w");
-		assert_non_null(f);
-		fputs(text, f);
-		fclose(f);
-	}
-	want = slurp(path);
-	if (!want)
-		fail_msg("missing golden %s (run with TVE_UPDATE_GOLDEN=1)", path);
-	if (strcmp(want, text) != 0) {
-		fprintf(stderr, "--- %s\n+++ generated\n%s", path, text);
-		fail_msg("%s differs from the generated text", name);
-	}
-	free(want);
-	free(path);
-}
-
 static char *join(char **lines)
 {
 	char *out = tve_xstrdup("");
@@ -190,11 +149,11 @@ static void check_goldens(struct tve_vm_spec *s, const struct tve_create_ctx *ct
 	if (!xml)
 		fail_msg("%s: %s", base, err);
 	name = tve_xasprintf("%s.xml", base);
-	golden(name, xml);
+	golden_check(name, xml);
 	free(name);
 	sum = join(tve_vm_summary(s));
 	name = tve_xasprintf("%s.summary", base);
-	golden(name, sum);
+	golden_check(name, sum);
 	free(name);
 	for (size_t i = 0; i < s->n_disks; i++) {
 		const struct tve_pool *p = tve_snapshot_find_pool(ctx->node, s->disks[i].pool);
@@ -204,7 +163,7 @@ static void check_goldens(struct tve_vm_spec *s, const struct tve_create_ctx *ct
 		vols = n;
 	}
 	name = tve_xasprintf("%s.volumes", base);
-	golden(name, vols);
+	golden_check(name, vols);
 	free(name);
 	free(vols);
 	free(sum);

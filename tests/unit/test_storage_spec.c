@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "golden.h"
 #include "backend.h"
 #include "util.h"
 
@@ -214,28 +215,9 @@ static void test_bad_fields(void **state)
 
 /* ---- goldens ---- */
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = tve_xmalloc((size_t)n + 1);
-	buf[fread(buf, 1, (size_t)n, f)] = 0;
-	fclose(f);
-	return buf;
-}
-
 static void golden(struct tve_pool_spec *s, const char *name)
 {
-	char *path = tve_xasprintf("%s/tests/golden/%s", TVE_SRCDIR, name);
-	const char *upd = getenv("TVE_UPDATE_GOLDEN");
-	char *text, *want, *msg;
+	char *text, *msg;
 
 	node->has_caps = false;	/* zfs/rbd too */
 	msg = tve_pool_spec_check(s, node);
@@ -243,23 +225,8 @@ static void golden(struct tve_pool_spec *s, const char *name)
 	if (msg)
 		fail_msg("%s: %s", name, msg);
 	text = tve_pool_spec_xml(s);
-	assert_non_null(text);
-	if (upd && strcmp(upd, "1") == 0) {
-		FILE *f = fopen(path, "w");
-
-		assert_non_null(f);
-		fputs(text, f);
-		fclose(f);
-	}
-	if (!(want = slurp(path)))
-		fail_msg("missing golden %s (run with TVE_UPDATE_GOLDEN=1)", path);
-	if (strcmp(want, text) != 0) {
-		fprintf(stderr, "--- %s\n+++ generated\n%s", path, text);
-		fail_msg("%s differs from the generated text", name);
-	}
-	free(want);
+	golden_check(name, text);
 	free(text);
-	free(path);
 	tve_pool_spec_clear(s);
 }
 
