@@ -55,6 +55,8 @@ static void node_init(struct tve_backend *b, struct tve_node *n, size_t i,
 	n->index = i;
 	n->name = tve_xstrdup(nc->name);
 	n->uri = tve_xstrdup(nc->uri);
+	n->ssh = tve_xstrdup(nc->ssh);
+	n->keyfile = tve_xstrdup(nc->keyfile);
 	n->drv = &tve_driver_libvirt;
 	pthread_mutex_init(&n->lock, NULL);
 	pthread_condattr_init(&ca);
@@ -64,6 +66,33 @@ static void node_init(struct tve_backend *b, struct tve_node *n, size_t i,
 	n->snap = tve_snapshot_new(n->name, n->uri);
 	n->snap->state = TVE_NODE_CONNECTING;
 	n->snap->state_since = time(NULL);
+	n->snap->ssh = tve_xstrdup(n->ssh);
+}
+
+/* Makes node nc the next one (the caller checked there is room). */
+static struct tve_node *add_node(struct tve_backend *b, const struct tve_node_cfg *nc)
+{
+	size_t i = b->n_nodes;
+	struct tve_node *n = tve_xcalloc(1, sizeof(*n));
+	char *lerr = NULL;
+
+	node_init(b, n, i, nc);
+	/* A damaged history file costs its bad lines, not the start. */
+	tve_taskstore_load(b->tasks, nc->name, &lerr);
+	free(lerr);
+	b->nodes[i] = n;
+	__atomic_store_n(&b->n_nodes, i + 1, __ATOMIC_RELEASE);
+	return n;
+}
+
+static int start_node(struct tve_node *n, char **err)
+{
+	int rc = pthread_create(&n->thread, NULL, tve_node_worker_main, n);
+
+	if (rc != 0)
+		return tve_set_err(err, "cannot start worker for %s: %s", n->name, strerror(rc));
+	n->started = true;
+	return 0;
 }
 
 struct tve_backend *tve_backend_new(const struct tve_config *cfg, char **err)
@@ -93,16 +122,20 @@ struct tve_backend *tve_backend_new(const struct tve_config *cfg, char **err)
 	b->cfg.state_dir = dir;	/* tasks and storage content types live here */
 	tve_taskstore_set_hook(b->tasks, task_hook, b);
 
-	b->n_nodes = cfg->n_nodes;
-	b->nodes = tve_xcalloc(b->n_nodes ? b->n_nodes : 1, sizeof(*b->nodes));
-	for (size_t i = 0; i < b->n_nodes; i++) {
-		char *lerr = NULL;
-
-		node_init(b, &b->nodes[i], i, &cfg->nodes[i]);
-		/* A damaged history file costs its bad lines, not the start. */
-		tve_taskstore_load(b->tasks, cfg->nodes[i].name, &lerr);
-		free(lerr);
+	b->known_hosts = tve_config_known_hosts(cfg);
+	b->cfg.known_hosts = tve_xstrdup(b->known_hosts);
+	if (cfg->n_nodes > TVE_MAX_NODES) {
+		tve_set_err(err, "%zu nodes configured; tve manages at most %d", cfg->n_nodes,
+			    TVE_MAX_NODES);
+		b->n_nodes = 0;
+		b->nodes = NULL;
+		tve_backend_free(&b);
+		return NULL;
 	}
+	/* Never reallocated: other threads index it while nodes are added. */
+	b->nodes = tve_xcalloc(TVE_MAX_NODES, sizeof(*b->nodes));
+	for (size_t i = 0; i < cfg->n_nodes; i++)
+		add_node(b, &cfg->nodes[i]);
 	return b;
 }
 
@@ -111,15 +144,45 @@ int tve_backend_start(struct tve_backend *b, char **err)
 	if (tve_libvirt_events_start(err) < 0)
 		return -1;
 	b->events_started = true;
-	for (size_t i = 0; i < b->n_nodes; i++) {
-		struct tve_node *n = &b->nodes[i];
-		int rc = pthread_create(&n->thread, NULL, tve_node_worker_main, n);
-
-		if (rc != 0)
-			return tve_set_err(err, "cannot start worker for %s: %s", n->name, strerror(rc));
-		n->started = true;
-	}
+	for (size_t i = 0; i < tve_nodes_n(b); i++)
+		if (start_node(b->nodes[i], err) < 0)
+			return -1;
 	return 0;
+}
+
+int tve_backend_add_node(struct tve_backend *b, const struct tve_node_cfg *nc, char **err)
+{
+	struct tve_node_cfg copy = *nc;
+	struct tve_node *n;
+	char *why;
+	int rc = 0;
+
+	if (tve_nodes_n(b) >= TVE_MAX_NODES)
+		return tve_set_err(err, "tve manages at most %d nodes", TVE_MAX_NODES);
+	copy.uri = tve_xstrdup(nc->uri);
+	if (!copy.uri && tve_config_node_derive_uri(&b->cfg, &copy, err) < 0)
+		return -1;
+	{
+		struct tve_config taken;	/* the names in use */
+
+		tve_config_init(&taken);
+		for (size_t i = 0; i < tve_nodes_n(b); i++)
+			tve_config_add_node(&taken, b->nodes[i]->name, b->nodes[i]->uri);
+		why = tve_config_node_check(&taken, &copy);
+		tve_config_clear(&taken);
+	}
+	if (why) {
+		tve_set_err(err, "%s", why);
+		free(why);
+		free(copy.uri);
+		return -1;
+	}
+	n = add_node(b, &copy);
+	free(copy.uri);
+	if (b->events_started && start_node(n, err) < 0)
+		rc = -1;
+	tve_backend_wake(b);
+	return rc < 0 ? -1 : (int)n->index;
 }
 
 void tve_backend_free(struct tve_backend **bp)
@@ -130,17 +193,17 @@ void tve_backend_free(struct tve_backend **bp)
 	if (!b)
 		return;
 	*bp = NULL;
-	for (size_t i = 0; i < b->n_nodes; i++) {
-		struct tve_node *n = &b->nodes[i];
+	for (size_t i = 0; i < tve_nodes_n(b); i++) {
+		struct tve_node *n = b->nodes[i];
 
 		pthread_mutex_lock(&n->lock);
 		n->stop = true;
 		pthread_cond_signal(&n->cond);
 		pthread_mutex_unlock(&n->lock);
 	}
-	for (size_t i = 0; i < b->n_nodes; i++)
-		if (b->nodes[i].started)
-			pthread_join(b->nodes[i].thread, NULL);
+	for (size_t i = 0; i < tve_nodes_n(b); i++)
+		if (b->nodes[i]->started)
+			pthread_join(b->nodes[i]->thread, NULL);
 
 	/* Task threads finish on their own; give them a few seconds. */
 	pthread_mutex_lock(&b->lock);
@@ -163,18 +226,24 @@ void tve_backend_free(struct tve_backend **bp)
 
 	if (b->events_started)
 		tve_libvirt_events_stop();
-	for (size_t i = 0; i < b->n_nodes; i++) {
-		struct tve_node *n = &b->nodes[i];
+	for (size_t i = 0; i < tve_nodes_n(b); i++) {
+		struct tve_node *n = b->nodes[i];
 
 		tve_snapshot_unref(n->snap);
 		free(n->lost_reason);
 		free(n->part_error);
 		free(n->name);
 		free(n->uri);
+		free(n->ssh);
+		free(n->keyfile);
+		tve_node_forget_secret(n);
+		tve_ssh_hostkey_clear(&n->hk);
 		pthread_mutex_destroy(&n->lock);
 		pthread_cond_destroy(&n->cond);
+		free(n);
 	}
 	free(b->nodes);
+	free(b->known_hosts);
 	tve_taskstore_free(&b->tasks);
 	close(b->wake_fd);
 	free(b->reserved);
@@ -188,21 +257,21 @@ void tve_backend_free(struct tve_backend **bp)
 
 size_t tve_backend_node_count(struct tve_backend *b)
 {
-	return b->n_nodes;
+	return tve_nodes_n(b);
 }
 
 struct tve_snapshot *tve_backend_snapshot(struct tve_backend *b, size_t node)
 {
-	return node < b->n_nodes ? tve_node_latest(&b->nodes[node]) : NULL;
+	return node < tve_nodes_n(b) ? tve_node_latest(b->nodes[node]) : NULL;
 }
 
 void tve_backend_refresh(struct tve_backend *b, size_t node)
 {
 	struct tve_node *n;
 
-	if (node >= b->n_nodes)
+	if (node >= tve_nodes_n(b))
 		return;
-	n = &b->nodes[node];
+	n = b->nodes[node];
 	pthread_mutex_lock(&n->lock);
 	n->pending |= TVE_REFRESH_ALL;
 	n->retry_now = true;
@@ -220,9 +289,9 @@ unsigned long tve_backend_driver_calls(struct tve_backend *b, size_t node)
 	struct tve_node *n;
 	unsigned long calls;
 
-	if (node >= b->n_nodes)
+	if (node >= tve_nodes_n(b))
 		return 0;
-	n = &b->nodes[node];
+	n = b->nodes[node];
 	pthread_mutex_lock(&n->lock);
 	calls = n->closed_calls;
 	if (n->conn && n->conn->drv->calls)
@@ -235,17 +304,93 @@ unsigned long tve_backend_refresh_count(struct tve_backend *b, size_t node)
 {
 	unsigned long r;
 
-	if (node >= b->n_nodes)
+	if (node >= tve_nodes_n(b))
 		return 0;
-	pthread_mutex_lock(&b->nodes[node].lock);
-	r = b->nodes[node].refreshes;
-	pthread_mutex_unlock(&b->nodes[node].lock);
+	pthread_mutex_lock(&b->nodes[node]->lock);
+	r = b->nodes[node]->refreshes;
+	pthread_mutex_unlock(&b->nodes[node]->lock);
 	return r;
 }
 
 bool tve_backend_supports(struct tve_backend *b, size_t node, enum tve_guest_action act)
 {
 	(void)act;
-	return node < b->n_nodes && b->nodes[node].drv->guest_action != NULL;
+	return node < tve_nodes_n(b) && b->nodes[node]->drv->guest_action != NULL;
 }
 
+
+/* ---- ssh trust ---- */
+
+int tve_backend_trust_hostkey(struct tve_backend *b, size_t node, const char *fingerprint,
+			      char **err)
+{
+	struct tve_node *n;
+	char *entry = NULL;
+	int rc;
+
+	if (node >= tve_nodes_n(b))
+		return tve_set_err(err, "no such node");
+	n = b->nodes[node];
+	pthread_mutex_lock(&n->lock);
+	/* Only the key the user was shown: a different one offered since is
+	 * asked about again. */
+	if (n->need == TVE_NEED_HOSTKEY && n->hk.fingerprint && fingerprint &&
+	    strcmp(n->hk.fingerprint, fingerprint) == 0)
+		entry = tve_xstrdup(n->hk.entry);
+	pthread_mutex_unlock(&n->lock);
+	if (!entry)
+		return tve_set_err(err, "%s no longer offers the key %s", n->name,
+				   fingerprint ? fingerprint : "?");
+	rc = tve_ssh_trust(b->known_hosts, entry, err);
+	free(entry);
+	if (rc < 0)
+		return -1;
+	pthread_mutex_lock(&n->lock);
+	n->need = TVE_NEED_NONE;
+	n->retry_now = true;
+	pthread_cond_signal(&n->cond);
+	pthread_mutex_unlock(&n->lock);
+	return 0;
+}
+
+void tve_node_forget_secret(struct tve_node *n)
+{
+	if (n->passphrase) {
+		explicit_bzero(n->passphrase, strlen(n->passphrase));
+		free(n->passphrase);
+		n->passphrase = NULL;
+	}
+}
+
+int tve_backend_set_passphrase(struct tve_backend *b, size_t node, const char *passphrase,
+			       char **err)
+{
+	struct tve_node *n;
+
+	if (node >= tve_nodes_n(b))
+		return tve_set_err(err, "no such node");
+	n = b->nodes[node];
+	pthread_mutex_lock(&n->lock);
+	tve_node_forget_secret(n);
+	n->passphrase = tve_xstrdup(passphrase);
+	n->need = TVE_NEED_NONE;
+	n->retry_now = true;
+	pthread_cond_signal(&n->cond);
+	pthread_mutex_unlock(&n->lock);
+	return 0;
+}
+
+char *tve_node_passphrase(struct tve_node *n)
+{
+	char *p;
+
+	pthread_mutex_lock(&n->lock);
+	p = tve_xstrdup(n->passphrase);
+	pthread_mutex_unlock(&n->lock);
+	return p;
+}
+
+const char *tve_backend_known_hosts(struct tve_backend *b)
+{
+	return b->known_hosts;
+}

@@ -37,6 +37,25 @@ size_t tve_backend_node_count(struct tve_backend *b);
  * empty CONNECTING snapshot). */
 struct tve_snapshot *tve_backend_snapshot(struct tve_backend *b, size_t node);
 
+/* Adds a node while running (the add-node wizard): checks it (name free,
+ * ssh target, key file), derives its URI when it has none, starts its
+ * worker.  Returns its index, or -1 with *err.  At most 1024 nodes. */
+int tve_backend_add_node(struct tve_backend *b, const struct tve_node_cfg *nc, char **err);
+
+/* ---- ssh trust (snapshot->need says what a node waits for) ---- */
+
+/* The user accepted the unknown host key with this fingerprint (the one
+ * shown: another key offered since is refused): stores it in tve's
+ * known_hosts and connects again.  0, or -1 with *err. */
+int tve_backend_trust_hostkey(struct tve_backend *b, size_t node, const char *fingerprint,
+			      char **err);
+/* The passphrase for node i's key file: kept in memory (wiped on exit),
+ * never written anywhere; connects again.  0, or -1 with *err. */
+int tve_backend_set_passphrase(struct tve_backend *b, size_t node, const char *passphrase,
+			       char **err);
+/* The known_hosts file ssh nodes are checked against. */
+const char *tve_backend_known_hosts(struct tve_backend *b);
+
 /* Queues an immediate refresh of node i (all parts). */
 void tve_backend_refresh(struct tve_backend *b, size_t node);
 

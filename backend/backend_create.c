@@ -15,13 +15,14 @@
 
 void tve_backend_ctx_get(struct tve_backend *b, size_t node, struct tve_create_ctx *ctx)
 {
-	struct tve_snapshot **snaps = tve_xcalloc(b->n_nodes + 1, sizeof(*snaps));
+	size_t n = tve_nodes_n(b);
+	struct tve_snapshot **snaps = tve_xcalloc(n + 1, sizeof(*snaps));
 
-	for (size_t i = 0; i < b->n_nodes; i++)
-		snaps[i] = tve_node_latest(&b->nodes[i]);
+	for (size_t i = 0; i < n; i++)
+		snaps[i] = tve_node_latest(b->nodes[i]);
 	ctx->nodes = (const struct tve_snapshot *const *)snaps;
-	ctx->n_nodes = b->n_nodes;
-	ctx->node = node < b->n_nodes ? snaps[node] : NULL;
+	ctx->n_nodes = n;
+	ctx->node = node < n ? snaps[node] : NULL;
 }
 
 void tve_backend_ctx_release(struct tve_create_ctx *ctx)
@@ -208,9 +209,9 @@ int tve_backend_create_vm(struct tve_backend *b, size_t node, const struct tve_v
 	char target[32], *msg = NULL;
 	int rc;
 
-	if (node >= b->n_nodes)
+	if (node >= tve_nodes_n(b))
 		return tve_set_err(err, "invalid node");
-	n = &b->nodes[node];
+	n = b->nodes[node];
 	if ((why = tve_create_unsupported(n->drv)))
 		return tve_set_err(err, "%s: %s", n->name, why);
 	j = tve_xcalloc(1, sizeof(*j));

@@ -157,9 +157,9 @@ int tve_backend_create_ct(struct tve_backend *b, size_t node, const struct tve_c
 	const char *why;
 	char target[32];
 
-	if (node >= b->n_nodes)
+	if (node >= tve_nodes_n(b))
 		return tve_set_err(err, "invalid node");
-	n = &b->nodes[node];
+	n = b->nodes[node];
 	if ((why = tve_create_unsupported(n->drv)))
 		return tve_set_err(err, "%s: %s", n->name, why);
 	j = tve_xcalloc(1, sizeof(*j));
@@ -265,11 +265,11 @@ int tve_backend_make_template(struct tve_backend *b, size_t node, const char *po
 	time_t now = time(NULL);
 	struct tm tm;
 
-	if (node >= b->n_nodes)
+	if (node >= tve_nodes_n(b))
 		return tve_set_err(err, "invalid node");
 	if (!suite_ok(suite))
 		return tve_set_err(err, "'%s' is not a Debian suite name", suite ? suite : "");
-	n = &b->nodes[node];
+	n = b->nodes[node];
 	s = tve_node_latest(n);
 	p = tve_snapshot_find_pool(s, pool);
 	if (!p || !p->active || !p->path || !p->type ||

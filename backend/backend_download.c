@@ -682,9 +682,9 @@ int tve_backend_download(struct tve_backend *b, size_t node, const char *pool, c
 	struct dl_job *j;
 	char *msg = NULL;
 
-	if (node >= b->n_nodes)
+	if (node >= tve_nodes_n(b))
 		return tve_set_err(err, "invalid node");
-	n = &b->nodes[node];
+	n = b->nodes[node];
 	j = tve_xcalloc(1, sizeof(*j));
 	j->fd = -1;
 	j->node = n;

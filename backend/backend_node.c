@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "node_facts.h"
 #include "util.h"
 
 #define BACKOFF_MIN_MS 1000
@@ -39,6 +40,7 @@ static void conn_put_locked(struct tve_node *n, struct conn *c)
 	 * are not held up.  Nobody else can reach c any more. */
 	pthread_mutex_unlock(&n->lock);
 	c->drv->close(c->h);
+	tve_ssh_close(c->ssh);
 	free(c);
 	pthread_mutex_lock(&n->lock);
 }
@@ -126,6 +128,14 @@ static void publish(struct tve_node *n, struct tve_snapshot *s)
 	pthread_mutex_lock(&n->lock);
 	old = n->snap;
 	s->generation = ++n->generation;
+	free(s->ssh);
+	s->ssh = tve_xstrdup(n->ssh);
+	s->need = s->state == TVE_NODE_ONLINE ? TVE_NEED_NONE : n->need;
+	if (s->need != TVE_NEED_NONE) {
+		s->hostkey_type = tve_xstrdup(n->hk.type);
+		s->hostkey_fp = tve_xstrdup(n->hk.fingerprint);
+		s->hostkey_known_fp = tve_xstrdup(n->hk.known_fingerprint);
+	}
 	if (old && old->state == s->state && !s->state_since)
 		s->state_since = old->state_since;
 	if (!s->state_since)
@@ -203,7 +213,48 @@ struct opener {
 	bool abandoned;		/* the worker stopped waiting */
 	void *h;
 	char *err;
+	/* ssh nodes: the session is made (host key, auth) before libvirt's. */
+	struct tve_ssh_opts ssh_opts;
+	char *passphrase;
+	struct tve_ssh *ssh;
+	enum tve_ssh_result ssh_res;
+	struct tve_ssh_hostkey hk;
 };
+
+static void opener_free(struct opener *o)
+{
+	if (o->passphrase) {
+		explicit_bzero(o->passphrase, strlen(o->passphrase));
+		free(o->passphrase);
+	}
+	free((char *)o->ssh_opts.target);
+	free((char *)o->ssh_opts.keyfile);
+	free((char *)o->ssh_opts.known_hosts);
+	tve_ssh_hostkey_clear(&o->hk);
+	free(o->err);
+	free(o->uri);
+	free(o);
+}
+
+/* The ssh session, then libvirt's connection. */
+static void *open_both(struct opener *o, struct tve_ssh **ssh, char **err)
+{
+	void *h;
+
+	*ssh = NULL;
+	if (o->ssh_opts.target) {
+		o->ssh_opts.passphrase = o->passphrase;
+		*ssh = tve_ssh_connect(&o->ssh_opts, &o->hk, &o->ssh_res, err);
+		if (!*ssh)
+			return NULL;
+	}
+	h = o->drv->open(o->n, o->uri, err);
+	if (!h) {
+		tve_ssh_close(*ssh);
+		*ssh = NULL;
+	}
+	return h;
+}
 
 static void backend_thread_done(struct tve_backend *b)
 {
@@ -219,13 +270,15 @@ static void *opener_main(void *opaque)
 	struct tve_node *n = o->n;
 	struct tve_backend *b = n->b;
 	char *err = NULL;
-	void *h = o->drv->open(n, o->uri, &err);
+	struct tve_ssh *ssh;
+	void *h = open_both(o, &ssh, &err);
 	bool abandoned;
 
 	pthread_mutex_lock(&n->lock);
 	abandoned = o->abandoned;
 	if (!abandoned) {
 		o->h = h;
+		o->ssh = ssh;
 		o->err = err;
 		o->done = true;
 		pthread_cond_broadcast(&n->cond);
@@ -237,17 +290,19 @@ static void *opener_main(void *opaque)
 		 * a freed node. */
 		if (h)
 			o->drv->close(h);
+		tve_ssh_close(ssh);
 		free(err);
-		free(o->uri);
-		free(o);
+		opener_free(o);
 	}
 	backend_thread_done(b);	/* counted like a task: tve_backend_free waits */
 	return NULL;
 }
 
-/* drv->open, but the worker waits at most OPEN_TIMEOUT_MS and no longer
- * than until it is asked to stop. */
-static void *open_bounded(struct tve_node *n, char **err)
+/* drv->open (after the ssh session for ssh nodes), but the worker waits
+ * at most OPEN_TIMEOUT_MS and no longer than until it is asked to stop.
+ * *ssh gets the session; *res what the ssh step found (host key, auth). */
+static void *open_bounded(struct tve_node *n, struct tve_ssh **ssh, enum tve_ssh_result *res,
+			  char **err)
 {
 	struct tve_backend *b = n->b;
 	struct opener *o = tve_xcalloc(1, sizeof(*o));
@@ -259,6 +314,15 @@ static void *open_bounded(struct tve_node *n, char **err)
 	o->n = n;
 	o->drv = n->drv;
 	o->uri = tve_xstrdup(n->uri);
+	o->ssh_res = TVE_SSH_OK;
+	*ssh = NULL;
+	*res = TVE_SSH_OK;
+	if (n->ssh) {
+		o->ssh_opts.target = tve_xstrdup(n->ssh);
+		o->ssh_opts.keyfile = tve_xstrdup(n->keyfile);
+		o->ssh_opts.known_hosts = tve_xstrdup(b->known_hosts);
+		o->passphrase = tve_node_passphrase(n);
+	}
 	pthread_mutex_lock(&b->lock);
 	b->task_threads++;
 	pthread_mutex_unlock(&b->lock);
@@ -268,9 +332,10 @@ static void *open_bounded(struct tve_node *n, char **err)
 	pthread_attr_destroy(&attr);
 	if (rc != 0) {
 		backend_thread_done(b);
-		free(o->uri);
-		free(o);
-		return n->drv->open(n, n->uri, err);
+		h = open_both(o, ssh, err);
+		*res = o->ssh_res;
+		opener_free(o);
+		return h;
 	}
 
 	pthread_mutex_lock(&n->lock);
@@ -279,12 +344,19 @@ static void *open_bounded(struct tve_node *n, char **err)
 		wait_until(n, deadline);
 	if (o->done) {
 		h = o->h;
+		*ssh = o->ssh;
+		*res = o->ssh_res;
 		if (err)
 			*err = o->err;
 		else
 			free(o->err);
-		free(o->uri);
-		free(o);
+		o->err = NULL;
+		if (o->ssh_res != TVE_SSH_OK) {
+			tve_ssh_hostkey_clear(&n->hk);
+			n->hk = o->hk;
+			memset(&o->hk, 0, sizeof(o->hk));
+		}
+		opener_free(o);
 	} else {
 		o->abandoned = true;
 		if (n->stop)
@@ -305,16 +377,19 @@ static bool connect_node(struct tve_node *n, bool first)
 
 	for (;;) {
 		char *err = NULL;
+		struct tve_ssh *ssh = NULL;
+		enum tve_ssh_result res;
 		void *h;
 
 		if (first)
 			publish_state(n, TVE_NODE_CONNECTING, NULL);
-		h = open_bounded(n, &err);
+		h = open_bounded(n, &ssh, &res, &err);
 		if (h) {
 			struct conn *c = tve_xcalloc(1, sizeof(*c));
 
 			c->drv = n->drv;
 			c->h = h;
+			c->ssh = ssh;
 			c->refs = 1;	/* the worker's */
 			pthread_mutex_lock(&n->lock);
 			n->conn = c;
@@ -331,13 +406,21 @@ static bool connect_node(struct tve_node *n, bool first)
 			free(err);
 			return false;
 		}
+		/* What only the user can settle is not retried on a timer. */
+		pthread_mutex_lock(&n->lock);
+		n->need = res == TVE_SSH_HOSTKEY_UNKNOWN	   ? TVE_NEED_HOSTKEY
+			  : res == TVE_SSH_HOSTKEY_CHANGED  ? TVE_NEED_HOSTKEY_CHANGED
+			  : res == TVE_SSH_NEED_PASSPHRASE ? TVE_NEED_PASSPHRASE
+							   : TVE_NEED_NONE;
+		bool wait_user = n->need != TVE_NEED_NONE;
+		pthread_mutex_unlock(&n->lock);
 		publish_state(n, TVE_NODE_OFFLINE, err ? err : "cannot connect");
 		free(err);
 		first = false;
 
 		pthread_mutex_lock(&n->lock);
-		uint64_t deadline = tve_now_ms() + backoff;
-		while (!n->stop && !n->retry_now && tve_now_ms() < deadline)
+		uint64_t deadline = wait_user ? 0 : tve_now_ms() + backoff;
+		while (!n->stop && !n->retry_now && (wait_user || tve_now_ms() < deadline))
 			wait_until(n, deadline);
 		bool stop = n->stop, manual = n->retry_now;
 		n->retry_now = false;
@@ -386,6 +469,31 @@ static void part_result(struct tve_node *n, unsigned part, char *err)
 	}
 }
 
+/* Load, uptime, kernel, OS and root filesystem of an ssh node, read on
+ * the node: one command, one round trip. */
+static int ssh_facts(struct tve_node *n, struct conn *c, struct tve_snapshot *t, char **err)
+{
+	char *out = NULL, *errout = NULL, *e = NULL;
+	int status = -1, rc;
+
+	(void)n;
+	if (tve_ssh_exec(c->ssh, TVE_FACTS_COMMAND, NULL, 0, &out, &errout, &status, 10000, &e) < 0) {
+		/* The session is gone: the node reconnects (both). */
+		tve_set_err(err, "ssh session lost: %s", e ? e : "?");
+		free(e);
+		free(out);
+		free(errout);
+		return -2;
+	}
+	rc = tve_facts_parse(&t->facts, out);
+	if (rc < 0)
+		tve_set_err(err, "facts: the node's /proc could not be read over ssh (exit %d%s%s)",
+			    status, *errout ? ": " : "", errout);
+	free(out);
+	free(errout);
+	return rc;
+}
+
 /* One refresh of the parts in what into s.  GUESTS (with IO) come in one
  * driver call; FACTS, POOLS and NETWORKS each in a call of their own, so
  * that one failing part (a broken storage pool, a daemon without a network
@@ -407,11 +515,21 @@ static int refresh_parts(struct tve_node *n, struct conn *c, struct tve_snapshot
 	for (size_t i = 0; i < TVE_ARRAY_SIZE(side); i++) {
 		struct tve_snapshot *t;
 		char *perr = NULL;
+		int rc;
 
 		if (!(what & side[i]))
 			continue;
 		t = tve_snapshot_new(n->name, n->uri);
-		if (c->drv->refresh(c->h, t, side[i], &perr) < 0) {
+		rc = c->drv->refresh(c->h, t, side[i], &perr);
+		if (rc == 0 && side[i] == TVE_REFRESH_FACTS && c->ssh)
+			rc = ssh_facts(n, c, t, &perr);
+		if (rc == -2) {
+			tve_snapshot_unref(t);
+			free(*err);
+			*err = perr;
+			return -1;
+		}
+		if (rc < 0) {
 			*failed |= side[i];
 			part_result(n, side[i], perr ? perr : tve_xstrdup("refresh failed"));
 		} else {

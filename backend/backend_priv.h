@@ -6,10 +6,16 @@
 #include <stdint.h>
 
 #include "backend.h"
+#include "ssh.h"
+
+/* Nodes are added while other threads index b->nodes: it is allocated
+ * once at this size. */
+#define TVE_MAX_NODES 1024
 
 struct conn {
 	const struct tve_driver_ops *drv;
 	void *h;
+	struct tve_ssh *ssh;	/* ssh nodes: the session made before h */
 	int refs;		/* guarded by the node's lock */
 };
 
@@ -18,6 +24,8 @@ struct tve_node {
 	size_t index;
 	char *name;
 	char *uri;
+	char *ssh;		/* ssh target, or NULL: no ssh layer */
+	char *keyfile;		/* NULL: ssh-agent */
 	const struct tve_driver_ops *drv;
 	pthread_t thread;
 	bool started;
@@ -30,6 +38,11 @@ struct tve_node {
 	bool lost;
 	char *lost_reason;
 	struct conn *conn;	/* NULL while not connected */
+	/* ssh: what the node waits for from the user (no retries until it
+	 * comes), the host key it was offered, the key file's passphrase. */
+	enum tve_node_need need;
+	struct tve_ssh_hostkey hk;
+	char *passphrase;
 	struct tve_snapshot *snap;	/* latest published */
 	uint64_t generation;
 	unsigned long refreshes;
@@ -43,8 +56,9 @@ struct tve_node {
 
 struct tve_backend {
 	struct tve_config cfg;
-	size_t n_nodes;
-	struct tve_node *nodes;
+	size_t n_nodes;		/* atomic: read with tve_nodes_n() */
+	struct tve_node **nodes;	/* TVE_MAX_NODES slots */
+	char *known_hosts;
 	struct tve_taskstore *tasks;
 	int wake_fd;
 	bool events_started;
@@ -56,7 +70,15 @@ struct tve_backend {
 	int *reserved;		/* IDs handed out this session */
 };
 
+static inline size_t tve_nodes_n(struct tve_backend *b)
+{
+	return __atomic_load_n(&b->n_nodes, __ATOMIC_ACQUIRE);
+}
+
 /* backend.c */
+/* Wipes and frees the node's passphrase.  Caller holds the lock (or is
+ * the last user). */
+void tve_node_forget_secret(struct tve_node *n);
 /* Wakes the UI (the wake fd becomes readable). */
 void tve_backend_wake(struct tve_backend *b);
 

@@ -98,9 +98,9 @@ char *tve_backend_pool_content(struct tve_backend *b, size_t node, const char *p
 	struct json_object *o, *pools, *p, *c;
 	char *path, *content = NULL;
 
-	if (node >= b->n_nodes || !pool)
+	if (node >= tve_nodes_n(b) || !pool)
 		return NULL;
-	path = content_file(b, b->nodes[node].name);
+	path = content_file(b, b->nodes[node]->name);
 	pthread_mutex_lock(&content_lock);
 	o = content_load(path);
 	pthread_mutex_unlock(&content_lock);
@@ -403,7 +403,7 @@ struct target {
 	const struct tve_volume *v;	/* when a volume was named */
 };
 
-#define HAS_OP(b, node, op) ((node) < (b)->n_nodes && (b)->nodes[node].drv->op != NULL)
+#define HAS_OP(b, node, op) ((node) < tve_nodes_n(b) && (b)->nodes[node]->drv->op != NULL)
 
 static const struct tve_volume *find_volume(const struct tve_pool *p, const char *name)
 {
@@ -427,9 +427,9 @@ static int target_get(struct tve_backend *b, size_t node, bool has_op, const cha
 		      bool active, const char *volume, struct target *t, char **err)
 {
 	memset(t, 0, sizeof(*t));
-	if (node >= b->n_nodes)
+	if (node >= tve_nodes_n(b))
 		return tve_set_err(err, "invalid node");
-	t->n = &b->nodes[node];
+	t->n = b->nodes[node];
 	if (!has_op)
 		return tve_set_err(err, "%s: this storage action is not supported by the node",
 				   t->n->name);

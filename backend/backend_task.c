@@ -45,8 +45,8 @@ static bool id_used(struct tve_backend *b, int id)
 	for (size_t i = 0; i < b->n_reserved; i++)
 		if (b->reserved[i] == id)
 			return true;
-	for (size_t i = 0; i < b->n_nodes; i++) {
-		struct tve_snapshot *s = tve_node_latest(&b->nodes[i]);
+	for (size_t i = 0; i < tve_nodes_n(b); i++) {
+		struct tve_snapshot *s = tve_node_latest(b->nodes[i]);
 		bool used = tve_snapshot_find_vmid(s, id) != NULL;
 
 		tve_snapshot_unref(s);
@@ -223,9 +223,9 @@ int tve_backend_guest_action(struct tve_backend *b, size_t node, const char *uui
 	struct job *j;
 	int rc;
 
-	if (node >= b->n_nodes || act >= TVE_ACT__COUNT)
+	if (node >= tve_nodes_n(b) || act >= TVE_ACT__COUNT)
 		return tve_set_err(err, "invalid node or action");
-	n = &b->nodes[node];
+	n = b->nodes[node];
 	if (!n->drv->guest_action)
 		return tve_set_err(err, "%s: %s is not supported by this node", n->name,
 				   tve_guest_action_name(act));
@@ -250,9 +250,9 @@ int tve_backend_set_vmid(struct tve_backend *b, size_t node, const char *uuid, i
 	struct job *j;
 	int rc;
 
-	if (node >= b->n_nodes)
+	if (node >= tve_nodes_n(b))
 		return tve_set_err(err, "invalid node");
-	n = &b->nodes[node];
+	n = b->nodes[node];
 	if (!n->drv->set_vmid)
 		return tve_set_err(err, "%s: assigning IDs is not supported by this node", n->name);
 	if (lookup_guest(n, uuid, &g, err) < 0)

@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "ssh.h"
 #include "util.h"
 
 #define CFG_MAX_TASK_HISTORY 100000
@@ -58,6 +61,7 @@ void tve_config_clear(struct tve_config *cfg)
 	free(cfg->keys);
 	free(cfg->theme);
 	free(cfg->state_dir);
+	free(cfg->known_hosts);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -66,12 +70,14 @@ static void config_copy(struct tve_config *dst, const struct tve_config *src)
 	*dst = *src;
 	dst->theme = tve_xstrdup(src->theme);
 	dst->state_dir = tve_xstrdup(src->state_dir);
+	dst->known_hosts = tve_xstrdup(src->known_hosts);
 	dst->nodes = src->n_nodes ? tve_xcalloc(src->n_nodes, sizeof(*dst->nodes)) : NULL;
 	for (size_t i = 0; i < src->n_nodes; i++) {
 		dst->nodes[i].name = tve_xstrdup(src->nodes[i].name);
 		dst->nodes[i].uri = tve_xstrdup(src->nodes[i].uri);
 		dst->nodes[i].ssh = tve_xstrdup(src->nodes[i].ssh);
 		dst->nodes[i].keyfile = tve_xstrdup(src->nodes[i].keyfile);
+		dst->nodes[i].uri_derived = src->nodes[i].uri_derived;
 	}
 	dst->keys = src->n_keys ? tve_xcalloc(src->n_keys, sizeof(*dst->keys)) : NULL;
 	for (size_t i = 0; i < src->n_keys; i++) {
@@ -223,9 +229,10 @@ static void section_end(struct parse *ps)
 	if (!ps->pending)
 		return;
 	ps->pending = false;
-	if (!ps->node.uri) {
+	if (!ps->node.uri && !ps->node.ssh) {
 		if (!ps->uri_seen)
-			parse_error(ps, ps->node_line, "node \"%s\" has no uri", ps->node.name);
+			parse_error(ps, ps->node_line, "node \"%s\" has neither uri nor ssh",
+				    ps->node.name);
 	} else {
 		n = tve_config_add_node(ps->cfg, ps->node.name, ps->node.uri);
 		n->ssh = ps->node.ssh;
@@ -459,6 +466,9 @@ static int general_key(struct parse *ps, const char *key, const char *v)
 	} else if (strcmp(key, "state-dir") == 0) {
 		free(cfg->state_dir);
 		cfg->state_dir = *v ? tve_xstrdup(v) : NULL;
+	} else if (strcmp(key, "known-hosts") == 0) {
+		free(cfg->known_hosts);
+		cfg->known_hosts = *v ? tve_expand_home(v) : NULL;
 	} else {
 		parse_error(ps, ps->line, "unknown key \"%s\" in [general]", key);
 		return 0;
@@ -478,9 +488,21 @@ static int node_key(struct parse *ps, const char *key, const char *v)
 		}
 		field = &ps->node.uri;
 	} else if (strcmp(key, "ssh") == 0) {
+		struct tve_ssh_target t;
+		char *e = NULL;
+
+		if (tve_ssh_parse_target(v, &t, &e) < 0) {
+			ps->uri_seen = true;	/* reported here, not as "no uri" */
+			parse_error(ps, ps->line, "ssh: %s", e);
+			free(e);
+			return 0;
+		}
+		tve_ssh_target_clear(&t);
 		field = &ps->node.ssh;
 	} else if (strcmp(key, "keyfile") == 0) {
-		field = &ps->node.keyfile;
+		free(ps->node.keyfile);
+		ps->node.keyfile = *v ? tve_expand_home(v) : NULL;
+		return 1;
 	} else {
 		parse_error(ps, ps->line, "unknown key \"%s\" in [node %s]", key, ps->node.name);
 		return 0;
@@ -573,7 +595,163 @@ int tve_config_load(struct tve_config *cfg, const char *path, char **err)
 		tve_config_clear(&tmp);
 		return -1;
 	}
+	for (size_t i = 0; i < tmp.n_nodes; i++) {
+		char *e = NULL;
+
+		if (!tmp.nodes[i].uri && tve_config_node_derive_uri(&tmp, &tmp.nodes[i], &e) < 0) {
+			tve_set_err(err, "%s: node %s: %s", path, tmp.nodes[i].name, e);
+			free(e);
+			tve_config_clear(&tmp);
+			return -1;
+		}
+	}
 	tve_config_clear(cfg);
 	*cfg = tmp;
 	return 0;
+}
+
+/* ---- ssh nodes ---- */
+
+char *tve_expand_home(const char *path)
+{
+	const char *home = getenv("HOME");
+
+	if (path && path[0] == '~' && (path[1] == '/' || !path[1]) && home && *home)
+		return tve_xasprintf("%s%s", home, path + 1);
+	return tve_xstrdup(path);
+}
+
+char *tve_config_known_hosts(const struct tve_config *cfg)
+{
+	return cfg->known_hosts ? tve_xstrdup(cfg->known_hosts) : tve_ssh_default_known_hosts();
+}
+
+int tve_config_node_derive_uri(const struct tve_config *cfg, struct tve_node_cfg *n, char **err)
+{
+	char *kh, *uri;
+
+	if (n->uri)
+		return 0;
+	if (!n->ssh)
+		return tve_set_err(err, "neither uri nor ssh given");
+	kh = tve_config_known_hosts(cfg);
+	uri = tve_ssh_libvirt_uri(n->ssh, n->keyfile, kh, err);
+	free(kh);
+	if (!uri)
+		return -1;
+	n->uri = uri;
+	n->uri_derived = true;
+	return 0;
+}
+
+char *tve_config_node_check(const struct tve_config *cfg, const struct tve_node_cfg *n)
+{
+	struct tve_ssh_target t;
+	char *e = NULL;
+
+	if (!n->name || !node_name_ok(n->name))
+		return tve_xstrdup("a name without blanks is needed");
+	if (strlen(n->name) > 64)
+		return tve_xstrdup("at most 64 characters");
+	if (find_node(cfg, n->name))
+		return tve_xasprintf("a node named %s exists", n->name);
+	if (!n->ssh && !n->uri)
+		return tve_xstrdup("an ssh target (user@host[:port]) or a URI is needed");
+	if (n->ssh) {
+		if (tve_ssh_parse_target(n->ssh, &t, &e) < 0)
+			return e;
+		tve_ssh_target_clear(&t);
+	}
+	if (n->keyfile && access(n->keyfile, R_OK) < 0)
+		return tve_xasprintf("cannot read %s: %s", n->keyfile, strerror(errno));
+	if (n->uri && !strstr(n->uri, ":"))
+		return tve_xasprintf("\"%s\" is not a libvirt URI", n->uri);
+	return NULL;
+}
+
+/* The text of path, or "" when it does not exist; NULL with *err. */
+static char *slurp(const char *path, char **err)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f) {
+		if (errno == ENOENT)
+			return tve_xstrdup("");
+		tve_set_err(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (len + 4096 + 1 > cap) {
+			cap = (len + 4096 + 1) * 2;
+			buf = tve_xrealloc(buf, cap);
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		tve_set_err(err, "%s: %s", path, strerror(errno));
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+int tve_config_append_node(const char *path, const struct tve_node_cfg *n, char **err)
+{
+	char *old, *dir, *slash, *tmp;
+	struct stat st;
+	FILE *f;
+	int rc = 0;
+	size_t len;
+
+	if (!(old = slurp(path, err)))
+		return -1;
+	dir = tve_xstrdup(path);
+	if ((slash = strrchr(dir, '/')) && slash != dir) {
+		*slash = '\0';
+		if (tve_mkdir_p(dir, 0700) < 0 && errno != EEXIST)
+			rc = tve_set_err(err, "cannot create %s: %s", dir, strerror(errno));
+	}
+	free(dir);
+	if (rc < 0) {
+		free(old);
+		return rc;
+	}
+	tmp = tve_xasprintf("%s.tve-new", path);
+	if (!(f = fopen(tmp, "we"))) {
+		rc = tve_set_err(err, "cannot write %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (stat(path, &st) == 0)
+		fchmod(fileno(f), st.st_mode & 07777);	/* keep a 0600 file 0600 */
+	len = strlen(old);
+	fputs(old, f);
+	if (len && old[len - 1] != '\n')
+		fputc('\n', f);
+	fprintf(f, "%s[node %s]\n", len ? "\n" : "", n->name);
+	if (n->ssh)
+		fprintf(f, "ssh = %s\n", n->ssh);
+	if (n->keyfile)
+		fprintf(f, "keyfile = %s\n", n->keyfile);
+	if (n->uri && !n->uri_derived)
+		fprintf(f, "uri = %s\n", n->uri);
+	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || ferror(f)) {
+		rc = tve_set_err(err, "cannot write %s: %s", tmp, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		goto out;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) < 0) {
+		rc = tve_set_err(err, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+out:
+	free(tmp);
+	free(old);
+	return rc;
 }

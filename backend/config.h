@@ -11,11 +11,16 @@
  *   task-history = 200     ; tasks kept per node
  *   low-bandwidth = no     ; numbers on screen at most every 10 s
  *   mouse = no             ; yes: clicks select rows, the wheel scrolls
+ *   known-hosts = PATH     ; host keys of ssh nodes ($XDG_CONFIG_HOME/tve/known_hosts)
  *
  *   [node NAME]
- *   uri = qemu:///system
- *   ssh = root@host:22     ; kept for the ssh layer
- *   keyfile = ~/.ssh/id_ed25519
+ *   uri = qemu:///system   ; a local or any libvirt node
+ *
+ *   [node NAME]
+ *   ssh = root@host:22     ; a remote node: facts and commands over ssh,
+ *   keyfile = ~/.ssh/id_ed25519 ; or no keyfile: ssh-agent
+ *   uri = ...              ; optional: derived as qemu+libssh://root@host/system
+ *                          ; with tve's known_hosts and the same key
  *
  *   [keys]
  *   start = S              ; ACTION = KEY [KEY...] or none; checked by the
@@ -30,8 +35,9 @@
 struct tve_node_cfg {
 	char *name;
 	char *uri;
-	char *ssh;	/* or NULL */
-	char *keyfile;	/* or NULL */
+	char *ssh;	/* user@host:port, or NULL */
+	char *keyfile;	/* ~ expanded; NULL with ssh = ssh-agent */
+	bool uri_derived;	/* uri made from ssh (not written back) */
 };
 
 /* A line of [keys], as written: the console resolves it. */
@@ -61,6 +67,7 @@ struct tve_config {
 	bool low_bandwidth;
 	bool mouse;
 	char *state_dir;	/* tasks directory; NULL = tve_state_dir() */
+	char *known_hosts;	/* NULL = tve_ssh_default_known_hosts() */
 	size_t n_nodes;
 	struct tve_node_cfg *nodes;
 	size_t n_keys;
@@ -79,6 +86,20 @@ int tve_config_load(struct tve_config *cfg, const char *path, char **err);
  * local URIs, the host part for remote ones, the file's base name for
  * test:///path.xml), made unique with -2, -3...  Returns the node. */
 struct tve_node_cfg *tve_config_add_node(struct tve_config *cfg, const char *name, const char *uri);
+/* Fills in the uri of an ssh node that has none (qemu+libssh with cfg's
+ * known_hosts and the node's key file).  0, or -1 with *err. */
+int tve_config_node_derive_uri(const struct tve_config *cfg, struct tve_node_cfg *n, char **err);
+/* The known_hosts file in use (newly allocated). */
+char *tve_config_known_hosts(const struct tve_config *cfg);
+/* Checks a node about to be added (name free and well-formed, ssh target
+ * parses, key file readable): NULL when fine, else why not. */
+char *tve_config_node_check(const struct tve_config *cfg, const struct tve_node_cfg *n);
+/* Appends n as a [node NAME] section to the file at path (made if
+ * missing), replacing the file atomically: what it held stays as it was.
+ * 0, or -1 with *err. */
+int tve_config_append_node(const char *path, const struct tve_node_cfg *n, char **err);
+/* "~/x" -> "$HOME/x" (newly allocated; other paths copied). */
+char *tve_expand_home(const char *path);
 /* "auto", "utf-8" (or "utf8"), "acs", "ascii" into *out; -1 if none. */
 int tve_config_line_graphics(const char *v, enum tve_line_graphics *out);
 /* $XDG_CONFIG_HOME/tve/tve.conf (newly allocated). */

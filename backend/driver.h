@@ -29,6 +29,9 @@ void tve_node_request_refresh(struct tve_node *node, unsigned what);
 /* The connection is gone (close callback, keepalive): the worker marks the
  * node offline and reconnects with backoff. */
 void tve_node_connection_lost(struct tve_node *node, const char *reason);
+/* A copy of the passphrase the user gave for the node's key file, or
+ * NULL. */
+char *tve_node_passphrase(struct tve_node *node);
 
 enum tve_guest_action {
 	TVE_ACT_START,

@@ -268,22 +268,39 @@ static void quiet_xml(void *ctx, const char *msg, ...)
 
 /* Opens run on worker threads while curses owns the terminal, so nothing
  * may prompt there: credentials are refused (the node goes offline with
- * libvirt's reason), and no polkit agent is started (no VIR_CRED_EXTERNAL). */
-static int refuse_credentials(virConnectCredentialPtr cred, unsigned int ncred, void *opaque)
+ * libvirt's reason) but for a key passphrase the user already gave, and
+ * no polkit agent is started (no VIR_CRED_EXTERNAL). */
+static int answer_credentials(virConnectCredentialPtr cred, unsigned int ncred, void *opaque)
 {
-	(void)cred;
-	(void)ncred;
-	(void)opaque;
-	return -1;
+	struct tve_node *node = opaque;
+	char *pass = NULL;
+	int rc = 0;
+
+	/* The one question answered: the passphrase of an ssh node's key
+	 * file, which the user gave tve (asked again by libvirt's libssh
+	 * transport when it loads the same key).  Host keys (ECHOPROMPT) were
+	 * checked by tve's own ssh session before this open. */
+	for (unsigned i = 0; i < ncred && rc == 0; i++) {
+		if ((cred[i].type != VIR_CRED_PASSPHRASE && cred[i].type != VIR_CRED_NOECHOPROMPT) ||
+		    !node || !(pass = tve_node_passphrase(node))) {
+			rc = -1;
+			break;
+		}
+		cred[i].result = pass;
+		cred[i].resultlen = (unsigned)strlen(pass);
+	}
+	if (rc < 0) {
+		for (unsigned i = 0; i < ncred; i++) {
+			free(cred[i].result);
+			cred[i].result = NULL;
+		}
+	}
+	return rc;
 }
 
 static int cred_types[] = {
 	VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_ECHOPROMPT,
 	VIR_CRED_NOECHOPROMPT, VIR_CRED_REALM,
-};
-
-static virConnectAuth no_prompt_auth = {
-	cred_types, sizeof(cred_types) / sizeof(cred_types[0]), refuse_credentials, NULL,
 };
 
 /* The ssh transport runs the ssh program, which would ask for passwords
@@ -311,7 +328,13 @@ static void *lv_open(struct tve_node *node, const char *uri, char **err)
 	 * to stderr, under the screen; its error state is per thread. */
 	xmlSetGenericErrorFunc(NULL, quiet_xml);
 	open_uri = noninteractive_uri(uri);
-	conn = virConnectOpenAuth(open_uri, &no_prompt_auth, 0);
+	{
+		virConnectAuth auth = {
+			cred_types, TVE_ARRAY_SIZE(cred_types), answer_credentials, node,
+		};
+
+		conn = virConnectOpenAuth(open_uri, &auth, 0);
+	}
 	free(open_uri);
 	if (!conn) {
 		lv_err(err, NULL);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "node_facts.h"
 #include "util.h"
 
 /* ---- facts -------------------------------------------------------------- */
@@ -135,8 +136,6 @@ static unsigned long long free_memory(struct lv_handle *h, unsigned long long *t
 int lv_refresh_facts(struct lv_handle *h, struct tve_snapshot *snap, char **err)
 {
 	struct tve_node_facts *f = &snap->facts;
-	FILE *fp;
-	double up;
 
 	if (!h->have_static && static_facts(h, err) < 0)
 		return -1;
@@ -155,19 +154,9 @@ int lv_refresh_facts(struct lv_handle *h, struct tve_snapshot *snap, char **err)
 	f->uptime_s = -1;
 	f->load[0] = f->load[1] = f->load[2] = -1;
 	/* /proc describes the node only when libvirt runs here; remote nodes
-	 * get these from the ssh layer. */
-	if (h->local) {
-		if ((fp = fopen("/proc/uptime", "r"))) {
-			if (fscanf(fp, "%lf", &up) == 1)
-				f->uptime_s = (long long)up;
-			fclose(fp);
-		}
-		if ((fp = fopen("/proc/loadavg", "r"))) {
-			if (fscanf(fp, "%lf %lf %lf", &f->load[0], &f->load[1], &f->load[2]) != 3)
-				f->load[0] = f->load[1] = f->load[2] = -1;
-			fclose(fp);
-		}
-	}
+	 * get these from the ssh layer (backend_node.c). */
+	if (h->local)
+		tve_facts_read_local(f);
 	snap->has_facts = true;
 	lv_caps_refresh(h, snap);
 	return 0;

@@ -119,6 +119,10 @@ void tve_snapshot_unref(struct tve_snapshot *s)
 	free(s->node);
 	free(s->uri);
 	free(s->error);
+	free(s->ssh);
+	free(s->hostkey_type);
+	free(s->hostkey_fp);
+	free(s->hostkey_known_fp);
 	free(s);
 }
 
@@ -355,6 +359,8 @@ void tve_facts_copy(struct tve_node_facts *dst, const struct tve_node_facts *src
 	dst->libvirt_version = tve_xstrdup(src->libvirt_version);
 	dst->hv_type = tve_xstrdup(src->hv_type);
 	dst->hv_version = tve_xstrdup(src->hv_version);
+	dst->kernel = tve_xstrdup(src->kernel);
+	dst->os_name = tve_xstrdup(src->os_name);
 }
 
 void tve_strlist_add(size_t *n, char ***list, const char *s)
@@ -428,6 +434,8 @@ void tve_facts_clear(struct tve_node_facts *f)
 	free(f->libvirt_version);
 	free(f->hv_type);
 	free(f->hv_version);
+	free(f->kernel);
+	free(f->os_name);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -531,7 +539,9 @@ static bool facts_ne(const struct tve_node_facts *a, const struct tve_node_facts
 	    a->threads != b->threads || a->mhz != b->mhz ||
 	    a->mem_total_kib != b->mem_total_kib || a->mem_free_kib != b->mem_free_kib ||
 	    str_ne(a->libvirt_version, b->libvirt_version) || str_ne(a->hv_type, b->hv_type) ||
-	    str_ne(a->hv_version, b->hv_version) || a->uptime_s != b->uptime_s)
+	    str_ne(a->hv_version, b->hv_version) || a->uptime_s != b->uptime_s ||
+	    str_ne(a->kernel, b->kernel) || str_ne(a->os_name, b->os_name) ||
+	    a->rootfs_total_kib != b->rootfs_total_kib || a->rootfs_used_kib != b->rootfs_used_kib)
 		return true;
 	for (size_t i = 0; i < 3; i++)
 		if (dbl_ne(a->load[i], b->load[i]))
@@ -593,6 +603,7 @@ unsigned tve_snapshot_diff(const struct tve_snapshot *a, const struct tve_snapsh
 	if (!a || !b)
 		return TVE_DIFF_ALL;
 	if (a->state != b->state || str_ne(a->error, b->error) || a->stale != b->stale ||
+	    a->need != b->need || str_ne(a->hostkey_fp, b->hostkey_fp) ||
 	    a->has_facts != b->has_facts || facts_ne(&a->facts, &b->facts))
 		d |= TVE_DIFF_NODE;
 	d |= guests_diff(a, b);

@@ -118,6 +118,10 @@ struct tve_node_facts {
 	char *hv_version;	/* "7.2.0" or NULL */
 	long long uptime_s;	/* -1 unknown */
 	double load[3];		/* <0 unknown */
+	char *kernel;		/* "Linux 6.1.0-18-amd64", or NULL */
+	char *os_name;		/* os-release PRETTY_NAME, or NULL */
+	unsigned long long rootfs_total_kib;	/* 0 = unknown */
+	unsigned long long rootfs_used_kib;
 };
 
 /* What the node's hypervisor offers new guests (read once per connection
@@ -153,6 +157,15 @@ enum tve_node_state {
 };
 const char *tve_node_state_name(enum tve_node_state s);
 
+/* What an offline ssh node waits for from the user before it connects
+ * again (the worker does not retry these on its own). */
+enum tve_node_need {
+	TVE_NEED_NONE,
+	TVE_NEED_HOSTKEY,	/* unknown host key: accept it? */
+	TVE_NEED_HOSTKEY_CHANGED,	/* refused; shown, never accepted */
+	TVE_NEED_PASSPHRASE,	/* the key file's passphrase */
+};
+
 struct tve_snapshot {
 	int refs;		/* atomic; use tve_snapshot_ref/unref */
 	char *node;		/* node name */
@@ -162,6 +175,11 @@ struct tve_snapshot {
 	time_t state_since;	/* wall clock time the state began */
 	time_t updated;		/* wall clock time of the data, 0 = never */
 	bool stale;		/* data is from before the node went offline */
+	char *ssh;		/* ssh target of a remote node, or NULL */
+	enum tve_node_need need;
+	char *hostkey_type;	/* NEED_HOSTKEY*: "ssh-ed25519" */
+	char *hostkey_fp;	/* NEED_HOSTKEY*: the offered key's SHA256 fingerprint */
+	char *hostkey_known_fp;	/* NEED_HOSTKEY_CHANGED: the stored key's */
 	uint64_t generation;	/* grows with every publish of this node */
 	bool has_facts;
 	struct tve_node_facts facts;

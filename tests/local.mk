@@ -11,6 +11,10 @@ check_PROGRAMS += tests/unit/test_task
 tests_unit_test_task_SOURCES = tests/unit/test_task.c
 tests_unit_test_task_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_task_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/unit/test_ssh
+tests_unit_test_ssh_SOURCES = tests/unit/test_ssh.c
+tests_unit_test_ssh_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_ssh_LDADD = $(TEST_LDADD)
 check_PROGRAMS += tests/unit/test_config
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
 tests_unit_test_config_CPPFLAGS = $(TEST_CPPFLAGS)
@@ -118,6 +122,11 @@ tests_integration_itest_download_SOURCES = tests/integration/itest_download.c $(
 tests_integration_itest_download_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_integration_itest_download_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/integration/test_download.sh tests/integration/httpd.py
+check_PROGRAMS += tests/integration/itest_ssh
+tests_integration_itest_ssh_SOURCES = tests/integration/itest_ssh.c $(ITEST_UTIL)
+tests_integration_itest_ssh_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_integration_itest_ssh_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/integration/test_ssh.sh
 EXTRA_DIST += tests/harness/testhost.sh tests/harness/guest.sh \
 	tests/integration/test_harness.sh tests/integration/test_lifecycle.sh \
 	tests/integration/test_create.sh \

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -128,7 +129,13 @@ static void test_good_file(void **state)
 	assert_string_equal(cfg.nodes[0].name, "pve1");
 	assert_string_equal(cfg.nodes[0].uri, "qemu+ssh://root@pve1/system");
 	assert_string_equal(cfg.nodes[0].ssh, "root@pve1:22");
-	assert_string_equal(cfg.nodes[0].keyfile, "~/.ssh/id_ed25519");
+	{
+		char *home = tve_xasprintf("%s/.ssh/id_ed25519", getenv("HOME"));
+
+		assert_string_equal(cfg.nodes[0].keyfile, home);	/* ~ expanded */
+		free(home);
+	}
+	assert_false(cfg.nodes[0].uri_derived);
 	assert_string_equal(cfg.nodes[1].name, "pve2");
 	assert_string_equal(cfg.nodes[1].uri, "test:///default");
 	assert_null(cfg.nodes[1].ssh);
@@ -285,9 +292,14 @@ static const struct {
 	{ "[key]\nstart = S\n", "1: unknown section [key]" },
 	{ "[node a]\nuri = lxc:///\n[node b]\nuri = qemu:///system\n[node a]\nuri = test:///default\n",
 	  "5: duplicate node \"a\"" },
-	{ "[general]\n[node lonely]\nssh = root@x\n[general]\nrefresh = 2\n",
-	  "2: node \"lonely\" has no uri" },
-	{ "[node first]\nuri = lxc:///\n\n[node last]\n; nothing\n", "4: node \"last\" has no uri" },
+	{ "[general]\n[node lonely]\nkeyfile = /k\n[general]\nrefresh = 2\n",
+	  "2: node \"lonely\" has neither uri nor ssh" },
+	{ "[node first]\nuri = lxc:///\n\n[node last]\n; nothing\n",
+	  "4: node \"last\" has neither uri nor ssh" },
+	{ "[node a]\nssh = root@host:99999\n", "2: ssh: bad port \"99999\" (1..65535)" },
+	{ "[node a]\nssh = root@\n", "2: ssh: bad ssh target \"root@\" (user@host[:port])" },
+	{ "[node a]\nssh = @host\n", "2: ssh: empty user in \"@host\"" },
+	{ "[node a]\nssh = root@host/x\n", "2: ssh: bad ssh target \"root@host/x\" (user@host[:port])" },
 	{ "[node a]\nuri =\n", "2: uri: empty value" },
 	{ "[node]\nuri = lxc:///\n", "1: node section without a name (use [node NAME])" },
 	{ "[node a b]\nuri = lxc:///\n", "1: bad node name \"a b\"" },
@@ -296,7 +308,7 @@ static const struct {
 	  "2: syntax error (expected \"key = value\" or \"[section]\")" },
 	{ "[general\nrefresh = 2\n", "1: missing \"]\" in section header" },
 	/* The first error wins, by line. */
-	{ "[node a]\nssh = x\nbogus = 1\n", "1: node \"a\" has no uri" },
+	{ "[node a]\nkeyfile = x\nbogus = 1\n", "1: node \"a\" has neither uri nor ssh" },
 	{ "[general]\nrefresh = 0\nline-graphics = x\n[zzz]\n",
 	  "2: refresh: \"0\" is not a number of seconds from 0.5 to 3600" },
 	{ "[general]\njunk\nrefresh = 0\n",
@@ -489,6 +501,103 @@ static void test_default_path(void **state)
 	free(p);
 }
 
+/* ssh nodes: the URI is derived (qemu+libssh, tve's known_hosts, the
+ * same key, or the agent); a given one is kept. */
+static void test_ssh_nodes(void **state)
+{
+	struct tve_config cfg;
+	char *err = NULL;
+
+	(void)state;
+	write_conf("[general]\nknown-hosts = /etc/tve/known hosts\n"
+		   "[node a]\nssh = root@10.0.0.2\nkeyfile = /k/id_ed25519\n"
+		   "[node b]\nssh = admin@[fd00::2]:2222\n"
+		   "[node c]\nssh = pve3\nuri = qemu+ssh://root@pve3/system\n");
+	tve_config_init(&cfg);
+	assert_int_equal(tve_config_load(&cfg, conf, &err), 0);
+	assert_int_equal(cfg.n_nodes, 3);
+	assert_string_equal(cfg.known_hosts, "/etc/tve/known hosts");
+	assert_string_equal(cfg.nodes[0].uri,
+			    "qemu+libssh://root@10.0.0.2/system?known_hosts=/etc/tve/known%20hosts"
+			    "&known_hosts_verify=normal&sshauth=privkey&keyfile=/k/id_ed25519");
+	assert_true(cfg.nodes[0].uri_derived);
+	assert_string_equal(cfg.nodes[1].uri,
+			    "qemu+libssh://admin@[fd00::2]:2222/system?known_hosts=/etc/tve/"
+			    "known%20hosts&known_hosts_verify=normal&sshauth=agent");
+	assert_null(cfg.nodes[1].keyfile);
+	assert_string_equal(cfg.nodes[2].uri, "qemu+ssh://root@pve3/system");
+	assert_false(cfg.nodes[2].uri_derived);
+	tve_config_clear(&cfg);
+}
+
+/* Add Node appends a section and keeps what the file held, its mode too. */
+static void test_append_node(void **state)
+{
+	struct tve_config cfg;
+	struct tve_node_cfg n = { .name = "r1", .ssh = "root@r1:2222", .keyfile = "/k/id" };
+	struct tve_node_cfg m = { .name = "r2", .uri = "qemu+ssh://root@r2/system" };
+	char *err = NULL, *text;
+	FILE *f;
+	struct stat st;
+
+	(void)state;
+	write_conf("; mine\n[general]\nrefresh = 3");	/* no final newline */
+	chmod(conf, 0600);
+	assert_int_equal(tve_config_append_node(conf, &n, &err), 0);
+	n.uri = "derived, not written";
+	n.uri_derived = true;
+	n.name = "r3";
+	assert_int_equal(tve_config_append_node(conf, &n, &err), 0);
+	assert_int_equal(tve_config_append_node(conf, &m, &err), 0);
+	f = fopen(conf, "r");
+	assert_non_null(f);
+	text = tve_xcalloc(1, 4096);
+	assert_true(fread(text, 1, 4095, f) > 0);
+	fclose(f);
+	assert_string_equal(text, "; mine\n[general]\nrefresh = 3\n"
+				  "\n[node r1]\nssh = root@r1:2222\nkeyfile = /k/id\n"
+				  "\n[node r3]\nssh = root@r1:2222\nkeyfile = /k/id\n"
+				  "\n[node r2]\nuri = qemu+ssh://root@r2/system\n");
+	free(text);
+	assert_int_equal(stat(conf, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	tve_config_init(&cfg);
+	assert_int_equal(tve_config_load(&cfg, conf, &err), 0);
+	assert_int_equal(cfg.n_nodes, 3);
+	assert_true(cfg.refresh_s == 3.0);
+	/* Checks before adding: the name, the target, the key file. */
+	{
+		struct tve_node_cfg bad = { .name = "r1", .ssh = "root@x" };
+		char *why = tve_config_node_check(&cfg, &bad);
+
+		assert_non_null(why);
+		assert_string_equal(why, "a node named r1 exists");
+		free(why);
+		bad.name = "r9";
+		bad.ssh = "root@x:0";
+		why = tve_config_node_check(&cfg, &bad);
+		assert_string_equal(why, "bad port \"0\" (1..65535)");
+		free(why);
+		bad.ssh = "root@x";
+		bad.keyfile = "/nonexistent/key";
+		why = tve_config_node_check(&cfg, &bad);
+		assert_string_equal(why, "cannot read /nonexistent/key: No such file or directory");
+		free(why);
+		bad.keyfile = NULL;
+		assert_null(tve_config_node_check(&cfg, &bad));
+	}
+	tve_config_clear(&cfg);
+	/* A file that does not exist yet is made. */
+	unlink(conf);
+	assert_int_equal(tve_config_append_node(conf, &m, &err), 0);
+	f = fopen(conf, "r");
+	text = tve_xcalloc(1, 4096);
+	assert_true(fread(text, 1, 4095, f) > 0);
+	fclose(f);
+	assert_string_equal(text, "[node r2]\nuri = qemu+ssh://root@r2/system\n");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,6 +615,8 @@ int main(void)
 		cmocka_unit_test(test_name_unique),
 		cmocka_unit_test(test_load_appends),
 		cmocka_unit_test(test_default_path),
+		cmocka_unit_test(test_ssh_nodes),
+		cmocka_unit_test(test_append_node),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

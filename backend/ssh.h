@@ -1,0 +1,84 @@
+/* ssh.h - the ssh layer: one libssh session per remote node.
+ *
+ * Host keys are checked as OpenSSH checks them, against tve's own
+ * known_hosts file ($XDG_CONFIG_HOME/tve/known_hosts), which the node's
+ * qemu+libssh libvirt connection reads too:
+ *   - a known key connects;
+ *   - an unknown key stops the connection before anything is sent; the
+ *     caller shows the SHA256 fingerprint and, only when the user accepts,
+ *     stores the key (tve_ssh_trust) and connects again;
+ *   - a changed key is refused, with both fingerprints; tve never replaces
+ *     a stored key (the user removes the old line).
+ * Authentication is ssh-agent or a key file (passphrase asked for by the
+ * caller, kept in memory only).  Passwords are never used. */
+#ifndef TVE_SSH_H
+#define TVE_SSH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct tve_ssh_target {
+	char *user;	/* NULL: the current user */
+	char *host;
+	int port;	/* 22 */
+};
+/* "[user@]host[:port]" or "[user@][v6addr]:port" into t (zeroed or
+ * cleared).  0, or -1 with *err. */
+int tve_ssh_parse_target(const char *s, struct tve_ssh_target *t, char **err);
+void tve_ssh_target_clear(struct tve_ssh_target *t);
+
+struct tve_ssh_opts {
+	const char *target;	/* "user@host:port" */
+	const char *keyfile;	/* NULL: ssh-agent */
+	const char *passphrase;	/* for an encrypted key file, or NULL */
+	const char *known_hosts;	/* tve's known_hosts file */
+	int timeout_s;		/* connecting; 0 = 10 */
+};
+
+enum tve_ssh_result {
+	TVE_SSH_OK,
+	TVE_SSH_ERROR,		/* cannot reach, refused, auth failed: *err */
+	TVE_SSH_HOSTKEY_UNKNOWN,	/* hk->fingerprint, hk->entry */
+	TVE_SSH_HOSTKEY_CHANGED,	/* hk->fingerprint, hk->known_fingerprint */
+	TVE_SSH_NEED_PASSPHRASE,	/* key file encrypted; none or a wrong one given */
+};
+
+/* What a host key check found (all strings owned, NULL when not known). */
+struct tve_ssh_hostkey {
+	char *type;		/* "ssh-ed25519" */
+	char *fingerprint;	/* "SHA256:..." of the key the server offered */
+	char *known_fingerprint;	/* CHANGED: the stored key's */
+	char *entry;		/* UNKNOWN: the known_hosts line to store */
+};
+void tve_ssh_hostkey_clear(struct tve_ssh_hostkey *hk);
+
+struct tve_ssh;
+
+/* Connects, checks the host key, authenticates.  NULL with *res (and
+ * *err, and hk filled for the host key results) when it did not. */
+struct tve_ssh *tve_ssh_connect(const struct tve_ssh_opts *o, struct tve_ssh_hostkey *hk,
+				enum tve_ssh_result *res, char **err);
+void tve_ssh_close(struct tve_ssh *s);
+
+/* Runs cmd on the node (through the user's shell), feeding it in (len
+ * bytes, may be NULL) on stdin.  *out gets stdout (NUL-terminated, may be
+ * NULL), *errout stderr (may be NULL), *status the exit status.  Waits at
+ * most timeout_ms without hearing anything.  Callable from any thread (one
+ * command at a time per session).  0, or -1 with *err (the session is
+ * then broken: close it). */
+int tve_ssh_exec(struct tve_ssh *s, const char *cmd, const void *in, size_t len, char **out,
+		 char **errout, int *status, int timeout_ms, char **err);
+
+/* Appends entry (from TVE_SSH_HOSTKEY_UNKNOWN) to the known_hosts file,
+ * creating its directory (0700) and the file (0600).  0, or -1 with *err. */
+int tve_ssh_trust(const char *known_hosts, const char *entry, char **err);
+
+/* $XDG_CONFIG_HOME/tve/known_hosts (newly allocated). */
+char *tve_ssh_default_known_hosts(void);
+
+/* The qemu+libssh URI for a node reached as target, with tve's
+ * known_hosts file and the key file (or the agent). */
+char *tve_ssh_libvirt_uri(const char *target, const char *keyfile, const char *known_hosts,
+			  char **err);
+
+#endif
