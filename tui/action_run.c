@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "keymap.h"
+#include "nodes.h"
 #include "storage.h"
 #include "tui.h"
 #include "wizard.h"
@@ -116,7 +117,7 @@ static const char *unavailable(struct app *a, enum action act, const struct obj_
 	}
 	if (storage_action(act))
 		return storage_unavailable(a, act, o, buf, len);
-	if (act == ACT_REFRESH)
+	if (act == ACT_REFRESH || act == ACT_ADD_NODE)
 		return NULL;
 	if (act == ACT_CREATE_VM || act == ACT_CREATE_CT) {
 		if (create_node(a, o) < 0) {
@@ -173,12 +174,21 @@ static void run(struct app *a, enum action act, const struct obj_ref *o)
 	char *err = NULL, what[128];
 	int rc;
 
+	if (act == ACT_ADD_NODE) {
+		node_add_open(a);
+		return;
+	}
 	if (act == ACT_REFRESH) {
+		/* A node waiting for an answer (host key, passphrase) asks
+		 * again. */
 		if (o->kind == OBJ_DC) {
-			for (size_t i = 0; i < a->n_nodes; i++)
+			for (size_t i = 0; i < a->n_nodes; i++) {
+				node_prompts_forget(app_snap(a, i)->node);
 				tve_backend_refresh(a->b, i);
+			}
 			app_msg(a, false, "Refreshing all %zu nodes", a->n_nodes);
 		} else {
+			node_prompts_forget(app_snap(a, o->node)->node);
 			tve_backend_refresh(a->b, o->node);
 			app_msg(a, false, "Refreshing %s", app_snap(a, o->node)->node);
 		}

@@ -37,7 +37,8 @@ enum applies {
 	X(PAUSE,    'p', "Pause",        "Pause the guest (freeze its CPUs)",       false, APPLY_GUEST, TVE_ACT_PAUSE) \
 	X(RESUME,   'u', "Resume",       "Resume a paused guest",                   false, APPLY_GUEST, TVE_ACT_RESUME) \
 	X(SET_ID,   'i', "Assign ID",    "Give the guest the next free ID (100+)",  false, APPLY_GUEST, ACT_NO_GUEST_ACTION) \
-	X(REFRESH,  'R', "Refresh node", "Reload the node's data now (Datacenter: all)", false, APPLY_ANY, ACT_NO_GUEST_ACTION) \
+	X(REFRESH,  'R', "Refresh node", "Reload the node's data now, or connect again (Datacenter: all)", false, APPLY_ANY, ACT_NO_GUEST_ACTION) \
+	X(ADD_NODE, 'N', "Add node",     "Add a remote node reached over ssh (form)", false, APPLY_ANY, ACT_NO_GUEST_ACTION) \
 	X(CREATE_VM, 'c', "Create VM",   "Create a virtual machine (wizard) on this node", false, APPLY_ANY, ACT_NO_GUEST_ACTION) \
 	X(CREATE_CT, 'C', "Create CT",   "Create a container (wizard) on this node", false, APPLY_ANY, ACT_NO_GUEST_ACTION) \
 	X(TEMPLATE, 'T', "Debian template", "Make a Debian 12 container template in this storage (debootstrap, ~60 MiB download)", true, APPLY_POOL, ACT_NO_GUEST_ACTION) \

@@ -1,6 +1,7 @@
 /* app.c - the poll loop: keys, signals and backend wake-ups in, dirty
  * windows out, one doupdate() per turn and none when nothing changed. */
 #include "app.h"
+#include "nodes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -663,6 +664,7 @@ int app_run(struct tve_backend *b, const struct app_opts *opts)
 	 * SCREEN and would leak; the process ends right after. */
 	restore_terminal();
 	tree_free(&a->tree);
+	node_prompts_free();
 	content_free(&a->content);
 	taskpanel_free(&a->tp);
 	for (size_t i = 0; i < a->n_nodes; i++)

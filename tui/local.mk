@@ -13,6 +13,7 @@ tve_SOURCES = \
 	tui/content.c tui/content.h \
 	tui/view_dc.c tui/view_node.c tui/view_guest.c tui/view_storage.c \
 	tui/storage.h tui/storage_form.c tui/storage_wizard.c tui/storage_dialogs.c \
+	tui/nodes.h tui/node_dialogs.c \
 	tui/taskpanel.c tui/taskpanel.h \
 	tui/dialog.c tui/dialog.h \
 	tui/form.c tui/form.h tui/form_priv.h tui/form_draw.c \

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "nodes.h"
 #include "backend.h"
 #include "keymap.h"
 #include "theme.h"
@@ -232,6 +233,13 @@ int main(int argc, char **argv)
 	}
 	if (demo || n_uris)
 		drop_nodes(&cfg);
+	/* Add Node saves to the file the nodes come from. */
+	if (!demo && !n_uris) {
+		char *p = config_path ? tve_xstrdup(config_path) : tve_config_default_path();
+
+		node_config_set(p, cfg.n_nodes == 0);
+		free(p);
+	}
 	if (demo && add_demo_nodes(&cfg) < 0)
 		goto cleanup;
 	for (size_t i = 0; i < n_uris; i++)

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "nodes.h"
 #include "tui.h"
 
 const struct tve_snapshot *app_snap(struct app *a, size_t node)
@@ -187,7 +188,7 @@ static bool numbers_only(const struct tve_snapshot *old, const struct tve_snapsh
 {
 	if (!old || (d & ~(unsigned)(TVE_DIFF_GUEST_STATS | TVE_DIFF_NODE | TVE_DIFF_POOLS)))
 		return false;
-	if (old->state != cur->state || old->stale != cur->stale ||
+	if (old->state != cur->state || old->stale != cur->stale || old->need != cur->need ||
 	    old->has_facts != cur->has_facts || !str_eq(old->error, cur->error) ||
 	    old->n_pools != cur->n_pools)
 		return false;
@@ -199,6 +200,22 @@ static bool numbers_only(const struct tve_snapshot *old, const struct tve_snapsh
 			return false;
 	}
 	return true;
+}
+
+/* Nodes added while running (Add Node) join the tree. */
+static void grow_nodes(struct app *a)
+{
+	size_t n = tve_backend_node_count(a->b);
+
+	if (n <= a->n_nodes)
+		return;
+	a->snap = tve_xreallocarray(a->snap, n, sizeof(*a->snap));
+	for (size_t i = a->n_nodes; i < n; i++)
+		a->snap[i] = NULL;	/* taken below: everything is news */
+	tree_grow(&a->tree, n);
+	a->n_nodes = n;
+	a->tree_stale = true;
+	a->dirty |= DIRTY_ALL;
 }
 
 int app_sync_timeout(struct app *a)
@@ -218,6 +235,7 @@ void app_sync(struct app *a)
 	bool took_numbers = false;
 
 	a->stats_held = false;
+	grow_nodes(a);
 	for (size_t i = 0; i < a->n_nodes; i++) {
 		struct tve_snapshot *s = tve_backend_snapshot(a->b, i);
 		struct tve_snapshot *old = a->snap[i];
@@ -245,4 +263,5 @@ void app_sync(struct app *a)
 	if (took_numbers && a->low_bw)
 		a->stats_ms = now;
 	app_poll_tasks(a);
+	node_prompts(a);
 }

@@ -21,6 +21,16 @@ void tree_init(struct tree *t, size_t n_nodes)
 	obj_set(&t->sel, OBJ_DC, 0, NULL);
 }
 
+void tree_grow(struct tree *t, size_t n_nodes)
+{
+	if (n_nodes <= t->n_nodes)
+		return;
+	t->open = tve_xreallocarray(t->open, n_nodes, sizeof(*t->open));
+	for (size_t i = t->n_nodes; i < n_nodes; i++)
+		t->open[i] = true;
+	t->n_nodes = n_nodes;
+}
+
 void tree_free(struct tree *t)
 {
 	vb_free(&t->vb);
@@ -55,7 +65,11 @@ static const char *node_marker(const struct tve_snapshot *s, enum role *role)
 		return " [...]";
 	case TVE_NODE_OFFLINE:
 		*role = ROLE_NODE_OFFLINE;
-		return " [offline]";
+		/* What it waits for from the user, or just offline. */
+		return s->need == TVE_NEED_HOSTKEY	    ? " [host key?]"
+		       : s->need == TVE_NEED_HOSTKEY_CHANGED ? " [KEY CHANGED]"
+		       : s->need == TVE_NEED_PASSPHRASE	    ? " [passphrase?]"
+							    : " [offline]";
 	case TVE_NODE_ONLINE:
 		break;
 	}

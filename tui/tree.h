@@ -26,6 +26,8 @@ struct tree {
 
 void tree_init(struct tree *t, size_t n_nodes);
 void tree_free(struct tree *t);
+/* Nodes were added: they start expanded. */
+void tree_grow(struct tree *t, size_t n_nodes);
 /* Rebuilds the rows for width columns; keeps or repairs the selection.
  * Returns true if the selection changed identity. */
 bool tree_rebuild(struct tree *t, struct app *a, int width);

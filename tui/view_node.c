@@ -24,6 +24,19 @@ static void build_summary(struct app *a, const struct obj_ref *o, struct vbuf *v
 	vb_field(vb, "State", role, buf);
 	if (s->error)
 		vb_field(vb, "Error", ROLE_TASK_ERROR, s->error);
+	if (s->need == TVE_NEED_HOSTKEY || s->need == TVE_NEED_HOSTKEY_CHANGED) {
+		snprintf(buf, sizeof(buf), "%s %s%s", s->hostkey_type ? s->hostkey_type : "",
+			 s->hostkey_fp ? s->hostkey_fp : "?",
+			 s->need == TVE_NEED_HOSTKEY ? " (not trusted yet: R asks)" : " (offered)");
+		vb_field(vb, "Host key", ROLE_TASK_ERROR, buf);
+		if (s->need == TVE_NEED_HOSTKEY_CHANGED)
+			vb_field(vb, "Known key", ROLE_NORMAL,
+				 s->hostkey_known_fp ? s->hostkey_known_fp : "another key");
+	} else if (s->need == TVE_NEED_PASSPHRASE) {
+		vb_field(vb, "Key file", ROLE_TASK_ERROR, "needs its passphrase (R asks)");
+	}
+	if (s->ssh)
+		vb_field(vb, "SSH", ROLE_NORMAL, s->ssh);
 	vb_field(vb, "URI", ROLE_NORMAL, s->uri);
 	vb_field(vb, "Hostname", ROLE_NORMAL, s->has_facts ? f->hostname : NULL);
 	if (s->has_facts && f->cpus) {
@@ -60,6 +73,12 @@ static void build_summary(struct app *a, const struct obj_ref *o, struct vbuf *v
 		 s->has_facts && f->hv_type ? f->hv_type : "hypervisor",
 		 s->has_facts && f->hv_version ? f->hv_version : "-");
 	vb_field(vb, "Versions", ROLE_NORMAL, s->has_facts ? buf : NULL);
+	vb_field(vb, "OS", ROLE_NORMAL, s->has_facts ? f->os_name : NULL);
+	vb_field(vb, "Kernel", ROLE_NORMAL, s->has_facts ? f->kernel : NULL);
+	if (s->has_facts && f->rootfs_total_kib)
+		vb_usage(vb, "Root FS", f->rootfs_used_kib * 1024ull, f->rootfs_total_kib * 1024ull);
+	else
+		vb_field(vb, "Root FS", ROLE_NORMAL, NULL);
 	for (size_t g = 0; g < s->n_guests; g++)
 		if (s->guests[g].state == TVE_STATE_RUNNING || s->guests[g].state == TVE_STATE_BLOCKED)
 			running++;
