@@ -7,7 +7,13 @@
  * the checksum matched and the data reached the disk (fsync, rename).  The
  * part file is flock()ed while a download writes it, so one left behind by
  * a tve that died can be told from one being written now.  Every failure
- * removes it again. */
+ * removes it again.
+ *
+ * On a node reached over ssh the download still runs here (libcurl,
+ * progress, checksum as they are); only the data go elsewhere: into
+ * "cat > PART" on the node, over a session of the task's own, the part
+ * file locked there with flock(1); sync(1) and mv(1) keep it, rm(1) drops
+ * it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -42,6 +48,7 @@ struct dl_job {
 	char *pool, *url, *shown_url, *name, *dir, *dest, *part, *ca_file;
 	enum tve_checksum sum;
 	char *expected;		/* lower-case hex; NULL without a checksum */
+	bool remote;		/* an ssh node: the part file is there */
 
 	/* Transfer state: the task thread only. */
 	CURL *curl;
@@ -59,6 +66,14 @@ struct dl_job {
 	} samples[RATE_SAMPLES];
 	size_t n_samples;
 	char space_msg[160];
+
+	/* remote: the session, the "cat > PART" taking the data, the free
+	 * space in dir (0 = unknown), why writing failed. */
+	struct tve_ssh *ssh;
+	struct tve_ssh_cmd *sink;
+	bool part_made;
+	unsigned long long remote_avail;
+	char *sink_err;
 };
 
 static const char *sum_name(enum tve_checksum s)
@@ -79,6 +94,7 @@ static void dl_job_free(struct dl_job *j)
 	free(j->part);
 	free(j->ca_file);
 	free(j->expected);
+	free(j->sink_err);
 	free(j);
 }
 
@@ -165,17 +181,30 @@ static bool node_stopping(struct tve_node *n)
 	return stop;
 }
 
+/* Bytes free where the part file is; false when not known. */
+static bool free_space(struct dl_job *j, unsigned long long *avail)
+{
+	struct statvfs vfs;
+
+	if (j->remote) {
+		*avail = j->remote_avail;
+		return j->remote_avail > 0;
+	}
+	if (fstatvfs(j->fd, &vfs) < 0)
+		return false;
+	*avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+	return true;
+}
+
 /* The size is known: refuse a file that cannot fit. */
 static bool fits(struct dl_job *j, unsigned long long total)
 {
-	struct statvfs vfs;
 	unsigned long long avail;
 	char need[32], have[32];
 
 	j->space_checked = true;
-	if (fstatvfs(j->fd, &vfs) < 0)
+	if (!free_space(j, &avail))
 		return true;	/* writing will tell */
-	avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
 	if (total <= j->got || total - j->got <= avail)
 		return true;
 	snprintf(j->space_msg, sizeof(j->space_msg), "not enough space in %s: %s needed, %s free",
@@ -215,10 +244,28 @@ static int on_xferinfo(void *opaque, curl_off_t dltotal, curl_off_t dlnow, curl_
 	return 0;
 }
 
+static bool write_local(struct dl_job *j, const char *data, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t w = write(j->fd, data + done, n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			j->write_errno = w < 0 ? errno : EIO;
+			return false;
+		}
+		done += (size_t)w;
+	}
+	return true;
+}
+
 static size_t on_data(char *data, size_t size, size_t nmemb, void *opaque)
 {
 	struct dl_job *j = opaque;
-	size_t n = size * nmemb, done = 0;
+	size_t n = size * nmemb;
 	curl_off_t total = -1;
 
 	/* The first data come after the final response's headers: its size
@@ -228,17 +275,8 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *opaque)
 	    total > 0 && !fits(j, (unsigned long long)total))
 		return 0;
 	j->space_checked = true;
-	while (done < n) {
-		ssize_t w = write(j->fd, data + done, n - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			j->write_errno = w < 0 ? errno : EIO;
-			return 0;	/* CURLE_WRITE_ERROR */
-		}
-		done += (size_t)w;
-	}
+	if (j->sink ? tve_ssh_cmd_write(j->sink, data, n, &j->sink_err) < 0 : !write_local(j, data, n))
+		return 0;	/* CURLE_WRITE_ERROR */
 	if (EVP_DigestUpdate(j->md, data, n) != 1) {
 		j->write_errno = ENOMEM;
 		return 0;
@@ -316,6 +354,145 @@ static int keep_part(struct dl_job *j, char **err)
 	return 0;
 }
 
+/* ---- the part file on an ssh node ---- */
+
+#define REMOTE_TOOLS "cat chmod flock mv rm stat sync"
+#define REMOTE_SYNC_MS (10 * 60 * 1000)	/* the node writing out a big file */
+
+/* Takes the lock of the part file (creating it) for as long as the shell
+ * and what it execs live, as open_part does here: or exits 75. */
+#define LOCK_PART "exec 9>>\"$p\" && flock -n 9 || " \
+	"{ echo \"$n is being downloaded already\" >&2; exit 75; }; "
+
+/* Runs script on the node with the job's paths in $d (dir), $f (dest), $p
+ * (part) and $n (name).  0 (*out may be NULL), or -1 with *err; *status as
+ * tve_ssh_run's (may be NULL). */
+static int remote_run(struct dl_job *j, const char *script, char **out, int *status,
+		      int timeout_ms, char **err)
+{
+	char *d = tve_ssh_quote(j->dir), *f = tve_ssh_quote(j->dest), *p = tve_ssh_quote(j->part);
+	char *n = tve_ssh_quote(j->name);
+	char *cmd = tve_xasprintf("d=%s f=%s p=%s n=%s; %s", d, f, p, n, script);
+	int rc = tve_ssh_run(j->ssh, cmd, out, status, timeout_ms, err);
+
+	free(d);
+	free(f);
+	free(p);
+	free(n);
+	free(cmd);
+	return rc;
+}
+
+/* "NODE: why" into *err. */
+static int node_err(struct dl_job *j, char **err, const char *why)
+{
+	char *w = tve_xstrdup(why ? why : "failed");
+
+	tve_set_err(err, "%s: %s", j->node->name, w);
+	free(w);
+	return -1;
+}
+
+/* The session, the tools, the checks prepare() makes for a local pool
+ * (no NAME yet, the directory writable, no download of it running: the
+ * part file locked for a moment), the free space; then "cat > PART". */
+static int remote_open_part(struct dl_job *j, char **err)
+{
+	char *missing = NULL, *out = NULL, *cmd, *p, *n;
+	unsigned long long blocks, bsize;
+	int st = -1;
+
+	tve_task_log(j->task, "over ssh to %s: the data pass through this host", j->node->name);
+	if (!(j->ssh = tve_node_ssh_open(j->node, err)))
+		return -1;
+	if (tve_ssh_missing_tools(j->ssh, REMOTE_TOOLS, &missing, err) < 0)
+		return node_err(j, err, *err);
+	if (*missing) {
+		tve_set_err(err, "%s has no %s (needed to download into its storage)",
+			    j->node->name, missing);
+		free(missing);
+		return -1;
+	}
+	free(missing);
+	if (remote_run(j, "[ ! -e \"$f\" ] || { echo \"$f already exists\" >&2; exit 3; }; "
+		       "[ -d \"$d\" ] && [ -w \"$d\" ] || "
+		       "{ echo \"cannot write into $d\" >&2; exit 3; }; "
+		       LOCK_PART "chmod 0644 \"$p\"; stat -f -c '%a %S' \"$d\" 2>/dev/null; exit 0",
+		       &out, &st, 0, err) < 0)
+		return node_err(j, err, *err);
+	j->part_made = true;
+	if (sscanf(out, "%llu %llu", &blocks, &bsize) == 2)
+		j->remote_avail = blocks * bsize;
+	free(out);
+	/* Truncates a part left over by a download that no longer runs. */
+	p = tve_ssh_quote(j->part);
+	n = tve_ssh_quote(j->name);
+	cmd = tve_xasprintf("n=%s p=%s; " LOCK_PART "exec cat > \"$p\"", n, p);
+	free(p);
+	free(n);
+	j->sink = tve_ssh_cmd_start(j->ssh, cmd, err);
+	free(cmd);
+	return j->sink ? 0 : node_err(j, err, *err);
+}
+
+/* The data reached the node's disk (sync), then the part file becomes
+ * NAME, never replacing one that appeared meanwhile. */
+static int remote_keep_part(struct dl_job *j, char **err)
+{
+	struct tve_ssh_cmd *c = j->sink;
+
+	j->sink = NULL;
+	if (tve_ssh_cmd_finish(c, NULL, NULL, REMOTE_SYNC_MS, err) < 0) {
+		char *why = *err;
+
+		*err = NULL;
+		tve_set_err(err, "cannot write %s on %s: %s", j->part, j->node->name, why);
+		free(why);
+		return -1;
+	}
+	if (remote_run(j, "[ -f \"$p\" ] || { echo \"$p is gone\" >&2; exit 3; }; "
+		       LOCK_PART "sync \"$p\" || exit 1; "
+		       "[ ! -e \"$f\" ] || { echo \"$f appeared during the download\" >&2; exit 3; }; "
+		       "mv -n \"$p\" \"$f\" || exit 1; "
+		       "[ ! -e \"$p\" ] || { echo \"$f appeared during the download\" >&2; exit 3; }; "
+		       "sync \"$d\" 2>/dev/null; exit 0", NULL, NULL, REMOTE_SYNC_MS, err) < 0)
+		return node_err(j, err, *err);
+	j->part_made = false;
+	return 0;
+}
+
+/* Anything but a kept file goes: the "cat" ends first (its stdin ends),
+ * then the part file, unless another download holds it.  A broken session
+ * gets one new one for this. */
+static void remote_drop_part(struct dl_job *j)
+{
+	char *e = NULL;
+	int st = -1;
+
+	if (j->sink) {
+		if (tve_ssh_cmd_finish(j->sink, &st, NULL, 30000, &e) == 0 && st == 75)
+			j->part_made = false;
+		j->sink = NULL;
+		free(e);
+		e = NULL;
+	}
+	if (!j->part_made || !j->ssh)
+		return;
+	if (remote_run(j, "rm -f \"$p\"", NULL, &st, 0, &e) < 0 && st < 0) {
+		tve_ssh_close(j->ssh);
+		free(e);
+		e = NULL;
+		j->ssh = tve_node_ssh_open(j->node, &e);
+		if (j->ssh)
+			remote_run(j, "rm -f \"$p\"", NULL, &st, 0, &e);
+	}
+	if (st != 0)
+		tve_task_log(j->task, "cannot remove %s on %s: %s", j->part, j->node->name,
+			     e ? e : "?");
+	j->part_made = false;
+	free(e);
+}
+
 /* ---- the transfer ---- */
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -371,6 +548,8 @@ static void transfer_error(struct dl_job *j, CURL *c, CURLcode rc, const char *e
 		tve_set_err(err, "%s", j->abort_why);
 	else if (rc == CURLE_WRITE_ERROR && j->write_errno)
 		tve_set_err(err, "cannot write %s: %s", j->part, strerror(j->write_errno));
+	else if (rc == CURLE_WRITE_ERROR && j->sink_err)
+		tve_set_err(err, "cannot write %s on %s: %s", j->part, j->node->name, j->sink_err);
 	else if (rc == CURLE_HTTP_RETURNED_ERROR &&
 		 curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK && code)
 		tve_set_err(err, "download failed: HTTP %ld from %s", code, j->shown_url);
@@ -444,13 +623,20 @@ static void *dl_main(void *opaque)
 	int rc;
 
 	tve_task_log(j->task, "downloading %s", j->shown_url);
-	tve_task_log(j->task, "to %s", j->dest);
-	rc = open_part(j, &err);
+	if (j->remote)
+		tve_task_log(j->task, "to %s on %s", j->dest, j->node->name);
+	else
+		tve_task_log(j->task, "to %s", j->dest);
+	rc = j->remote ? remote_open_part(j, &err) : open_part(j, &err);
 	if (rc == 0)
 		rc = transfer(j, &err);
 	if (rc == 0)
-		rc = keep_part(j, &err);
-	drop_part(j);	/* anything but a kept file */
+		rc = j->remote ? remote_keep_part(j, &err) : keep_part(j, &err);
+	if (j->remote)
+		remote_drop_part(j);
+	else
+		drop_part(j);	/* anything but a kept file */
+	tve_ssh_close(j->ssh);
 	EVP_MD_CTX_free(j->md);
 	if (rc == 0) {
 		tve_task_log(j->task, "saved as %s/%s", j->pool, j->name);
@@ -648,13 +834,29 @@ static int check_content(struct tve_backend *b, size_t node, struct dl_job *j, c
 	return ok ? 0 : -1;
 }
 
+/* The pool directory of this host: NAME is not there yet, it can be
+ * written, no download of NAME runs. */
+static int check_local_dest(struct dl_job *j, char **err)
+{
+	if (access(j->dest, F_OK) == 0)
+		return tve_set_err(err, "%s already exists", j->dest);
+	if (access(j->dir, W_OK | X_OK) < 0)
+		return tve_set_err(err, "cannot write into %s: %s", j->dir, strerror(errno));
+	if (part_busy(j->part))
+		return tve_set_err(err, "%s is being downloaded already", j->name);
+	return 0;
+}
+
 static int prepare(struct dl_job *j, struct tve_node *n, const char *expected_hex, char **err)
 {
 	const char *ca = getenv("TVE_CA_FILE");
 
 	if (!(j->conn = tve_node_conn_get(n)))
 		return tve_set_err(err, "node %s is offline", n->name);
-	if (!j->conn->drv->is_local || !j->conn->drv->is_local(j->conn->h))
+	/* Another host's directory is reached over ssh (checked there, by
+	 * the task: not while the console waits). */
+	j->remote = !j->conn->drv->is_local || !j->conn->drv->is_local(j->conn->h);
+	if (j->remote && !n->ssh)
 		return tve_set_err(err, "%s is not this host (downloads go into a storage "
 				   "directory of this host)", n->name);
 	if (check_name(j->name, err) < 0 || check_url(j->url, &j->shown_url, err) < 0 ||
@@ -663,12 +865,8 @@ static int prepare(struct dl_job *j, struct tve_node *n, const char *expected_he
 		return -1;
 	j->dest = tve_xasprintf("%s/%s", j->dir, j->name);
 	j->part = tve_xasprintf("%s/.%s" PART_SUFFIX, j->dir, j->name);
-	if (access(j->dest, F_OK) == 0)
-		return tve_set_err(err, "%s already exists", j->dest);
-	if (access(j->dir, W_OK | X_OK) < 0)
-		return tve_set_err(err, "cannot write into %s: %s", j->dir, strerror(errno));
-	if (part_busy(j->part))
-		return tve_set_err(err, "%s is being downloaded already", j->name);
+	if (!j->remote && check_local_dest(j, err) < 0)
+		return -1;
 	if (ca && *ca)
 		j->ca_file = tve_xstrdup(ca);
 	return 0;

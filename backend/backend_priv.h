@@ -100,4 +100,9 @@ struct tve_snapshot *tve_node_latest(struct tve_node *n);
 struct conn *tve_node_conn_get(struct tve_node *n);
 void tve_node_conn_put(struct tve_node *n, struct conn *c);
 
+/* node_ssh.c */
+/* A new ssh session to ssh node n for one task's transfers (not the
+ * worker's: see node_ssh.c), or NULL with *err ("NODE: ..."). */
+struct tve_ssh *tve_node_ssh_open(struct tve_node *n, char **err);
+
 #endif

@@ -7,7 +7,7 @@ libtvebackend_a_SOURCES = \
 	backend/ssh.c backend/ssh.h backend/node_facts.c backend/node_facts.h \
 	backend/xmlbuf.c backend/xmlbuf.h \
 	backend/backend.c backend/backend.h backend/backend_priv.h \
-	backend/backend_task.c backend/backend_node.c \
+	backend/backend_task.c backend/backend_node.c backend/node_ssh.c \
 	backend/backend_create.c backend/backend_create.h backend/backend_create_ct.c \
 	backend/backend_download.c \
 	backend/driver.h \

@@ -486,6 +486,272 @@ int tve_ssh_exec(struct tve_ssh *s, const char *cmd, const void *in, size_t len,
 	return rc;
 }
 
+/* ---- streaming commands ---- */
+
+#define ERRS_MAX 16384	/* stderr kept for the error message */
+
+/* The last non-empty line of what a command wrote to stderr, or "". */
+static char *last_line(const struct sink *k)
+{
+	const char *b = k->buf ? k->buf : "";
+	size_t end = k->len;
+
+	while (end && (b[end - 1] == '\n' || b[end - 1] == '\r' || b[end - 1] == ' '))
+		end--;
+	for (size_t start = end; start; start--)
+		if (b[start - 1] == '\n')
+			return tve_xasprintf("%.*s", (int)(end - start), b + start);
+	return tve_xasprintf("%.*s", (int)end, b);
+}
+
+/* A command exited with st: its last word on stderr, else the status. */
+static int failed(const struct sink *errs, int st, char **err)
+{
+	char *why = last_line(errs);
+
+	if (*why)
+		tve_set_err(err, "%s", why);
+	else if (st < 0)
+		tve_set_err(err, "the command on the node gave no exit status");
+	else
+		tve_set_err(err, "exit status %d", st);
+	free(why);
+	return -1;
+}
+
+int tve_ssh_run(struct tve_ssh *s, const char *cmd, char **out, int *status, int timeout_ms,
+		char **err)
+{
+	struct sink e = { 0 };
+	int st = -1, rc;
+
+	rc = tve_ssh_exec(s, cmd, NULL, 0, out, &e.buf, &st, timeout_ms, err);
+	if (status)
+		*status = rc == 0 ? st : -1;
+	if (rc == 0 && st != 0) {
+		e.len = strlen(e.buf);
+		rc = failed(&e, st, err);
+		if (out) {
+			free(*out);
+			*out = NULL;
+		}
+	}
+	free(e.buf);
+	return rc;
+}
+
+struct tve_ssh_cmd {
+	struct tve_ssh *s;
+	ssh_channel ch;
+	struct sink errs;
+};
+
+/* Keeps the start of what the command says on stderr (where its reason
+ * to fail is), never all of a chatty one. */
+static void errs_add(struct tve_ssh_cmd *c, const char *p, size_t n)
+{
+	if (c->errs.len < ERRS_MAX)
+		sink_add(&c->errs, p, n < ERRS_MAX - c->errs.len ? n : ERRS_MAX - c->errs.len);
+}
+
+/* Takes what arrived without waiting: stderr is kept, stdout dropped.  A
+ * command whose output nobody reads would otherwise fill the channel's
+ * window, stop, and stop reading its stdin too. */
+static void drain(struct tve_ssh_cmd *c, bool out)
+{
+	char buf[4096];
+	int n;
+
+	while ((n = ssh_channel_read_nonblocking(c->ch, buf, sizeof(buf), 1)) > 0)
+		errs_add(c, buf, (size_t)n);
+	while (out && ssh_channel_read_nonblocking(c->ch, buf, sizeof(buf), 0) > 0)
+		;
+}
+
+static void cmd_free(struct tve_ssh_cmd *c)
+{
+	ssh_channel_close(c->ch);
+	ssh_channel_free(c->ch);
+	pthread_mutex_unlock(&c->s->lock);
+	free(c->errs.buf);
+	free(c);
+}
+
+struct tve_ssh_cmd *tve_ssh_cmd_start(struct tve_ssh *s, const char *cmd, char **err)
+{
+	struct tve_ssh_cmd *c = tve_xcalloc(1, sizeof(*c));
+
+	pthread_mutex_lock(&s->lock);
+	c->s = s;
+	if (!(c->ch = ssh_channel_new(s->session))) {
+		tve_set_err(err, "ssh: %s", ssh_get_error(s->session));
+		pthread_mutex_unlock(&s->lock);
+		free(c);
+		return NULL;
+	}
+	if (ssh_channel_open_session(c->ch) != SSH_OK ||
+	    ssh_channel_request_exec(c->ch, cmd) != SSH_OK) {
+		tve_set_err(err, "ssh: %s", ssh_get_error(s->session));
+		cmd_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* The command stopped taking its input: why, as far as the node said. */
+static int ended_early(struct tve_ssh_cmd *c, char **err)
+{
+	char *why;
+	int st;
+
+	drain(c, true);
+	why = last_line(&c->errs);
+	st = ssh_channel_is_closed(c->ch) || ssh_channel_is_eof(c->ch)
+		     ? ssh_channel_get_exit_status(c->ch) : -1;
+	if (*why)
+		tve_set_err(err, "%s", why);
+	else if (st >= 0)
+		tve_set_err(err, "the command on the node ended early (exit status %d)", st);
+	else
+		tve_set_err(err, "ssh: %s", ssh_get_error(c->s->session));
+	free(why);
+	return -1;
+}
+
+int tve_ssh_cmd_write(struct tve_ssh_cmd *c, const void *buf, size_t len, char **err)
+{
+	uint64_t last = tve_now_ms();
+	size_t off = 0;
+
+	while (off < len) {
+		size_t n = len - off > 32768 ? 32768 : len - off;
+		int w;
+
+		drain(c, true);
+		/* A full window waits for the node up to the session's
+		 * timeout, then returns what it could send (maybe 0). */
+		w = ssh_channel_write(c->ch, (const char *)buf + off, (uint32_t)n);
+		if (w == SSH_ERROR || (w == 0 && ssh_channel_is_closed(c->ch)))
+			return ended_early(c, err);
+		if (w > 0) {
+			off += (size_t)w;
+			last = tve_now_ms();
+		} else if (tve_now_ms() - last > TVE_SSH_STALL_MS) {
+			return tve_set_err(err, "ssh: the node took no data for %d s",
+					   TVE_SSH_STALL_MS / 1000);
+		}
+	}
+	return 0;
+}
+
+long tve_ssh_cmd_read(struct tve_ssh_cmd *c, void *buf, size_t len, char **err)
+{
+	uint64_t start = tve_now_ms();
+	uint32_t want = len > 65536 ? 65536 : (uint32_t)len;
+
+	for (;;) {
+		int n = ssh_channel_read_timeout(c->ch, buf, want, 0, 1000);
+
+		if (n == SSH_ERROR)
+			return tve_set_err(err, "ssh: %s", ssh_get_error(c->s->session));
+		if (n > 0)
+			return n;
+		if (ssh_channel_is_eof(c->ch) || ssh_channel_is_closed(c->ch))
+			return 0;
+		drain(c, false);
+		if (tve_now_ms() - start > TVE_SSH_STALL_MS)
+			return tve_set_err(err, "ssh: nothing from the node for %d s",
+					   TVE_SSH_STALL_MS / 1000);
+	}
+}
+
+int tve_ssh_cmd_finish(struct tve_ssh_cmd *c, int *status, char **errout, int timeout_ms,
+		       char **err)
+{
+	char buf[16384];
+	int rc = 0, n;
+
+	if (timeout_ms <= 0)
+		timeout_ms = 10000;
+	if (!ssh_channel_is_closed(c->ch))
+		ssh_channel_send_eof(c->ch);
+	/* stdout to its end, then stderr (the channel's EOF is both's). */
+	while ((n = ssh_channel_read_timeout(c->ch, buf, sizeof(buf), 0, timeout_ms)) > 0)
+		drain(c, false);
+	if (n == SSH_ERROR) {
+		rc = tve_set_err(err, "ssh: %s", ssh_get_error(c->s->session));
+	} else if (!ssh_channel_is_eof(c->ch) && !ssh_channel_is_closed(c->ch)) {
+		rc = tve_set_err(err, "ssh: the command on the node did not end within %d s",
+				 timeout_ms / 1000);
+	} else {
+		while ((n = ssh_channel_read_timeout(c->ch, buf, sizeof(buf), 1, timeout_ms)) > 0)
+			errs_add(c, buf, (size_t)n);
+		n = ssh_channel_get_exit_status(c->ch);
+		if (status)
+			*status = n;
+		else if (n != 0)
+			rc = failed(&c->errs, n, err);
+	}
+	if (errout)
+		*errout = c->errs.buf ? c->errs.buf : tve_xstrdup("");
+	else
+		free(c->errs.buf);
+	c->errs.buf = NULL;
+	cmd_free(c);
+	return rc;
+}
+
+void tve_ssh_cmd_abort(struct tve_ssh_cmd *c)
+{
+	if (c)
+		cmd_free(c);
+}
+
+char *tve_ssh_quote(const char *s)
+{
+	size_t n = 2;
+	char *q, *p;
+
+	for (const char *t = s; *t; t++)
+		n += *t == '\'' ? 4 : 1;
+	q = p = tve_xmalloc(n + 1);
+	*p++ = '\'';
+	for (; *s; s++) {
+		if (*s == '\'') {
+			memcpy(p, "'\\''", 4);
+			p += 4;
+		} else {
+			*p++ = *s;
+		}
+	}
+	*p++ = '\'';
+	*p = '\0';
+	return q;
+}
+
+int tve_ssh_missing_tools(struct tve_ssh *s, const char *tools, char **missing, char **err)
+{
+	char *cmd = tve_xasprintf("for t in %s; do command -v \"$t\" >/dev/null 2>&1 || "
+				  "printf '%%s ' \"$t\"; done", tools);
+	char *out = NULL;
+	int st = -1, rc;
+
+	rc = tve_ssh_exec(s, cmd, NULL, 0, &out, NULL, &st, 0, err);
+	free(cmd);
+	if (rc == 0 && st != 0)
+		rc = tve_set_err(err, "the node's shell could not look for %s (exit status %d)",
+				 tools, st);
+	if (rc < 0) {
+		free(out);
+		return -1;
+	}
+	out[strcspn(out, "\n")] = '\0';
+	while (*out && out[strlen(out) - 1] == ' ')
+		out[strlen(out) - 1] = '\0';
+	*missing = out;
+	return 0;
+}
+
 /* ---- paths and URIs ---- */
 
 char *tve_ssh_default_known_hosts(void)

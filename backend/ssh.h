@@ -69,6 +69,54 @@ void tve_ssh_close(struct tve_ssh *s);
 int tve_ssh_exec(struct tve_ssh *s, const char *cmd, const void *in, size_t len, char **out,
 		 char **errout, int *status, int timeout_ms, char **err);
 
+/* tve_ssh_exec without stdin for a command that must succeed: 0 with
+ * *out (may be NULL), or -1 with *err: the session's error, or the
+ * command's last line on stderr (else its exit status).  *status (may be
+ * NULL) gets the exit status, -1 when it did not run. */
+int tve_ssh_run(struct tve_ssh *s, const char *cmd, char **out, int *status, int timeout_ms,
+		char **err);
+
+/* ---- streaming commands ----
+ * For transfers too big to buffer: cmd runs on the node (through the
+ * user's shell) with its channel kept open; stdin is fed with
+ * tve_ssh_cmd_write, stdout read with tve_ssh_cmd_read, then
+ * tve_ssh_cmd_finish ends it.  The command holds the session from start to
+ * finish (or abort), so the same thread must end it and nothing else runs
+ * on the session meanwhile: long transfers want a session of their own. */
+struct tve_ssh_cmd;
+
+/* NULL with *err when the channel cannot be opened or cmd not started. */
+struct tve_ssh_cmd *tve_ssh_cmd_start(struct tve_ssh *s, const char *cmd, char **err);
+/* Writes all of buf to cmd's stdin (what it prints meanwhile is dropped,
+ * its stderr kept for tve_ssh_cmd_finish).  Gives up when the node takes
+ * nothing for TVE_SSH_STALL_MS.  0, or -1 with *err: the command ended
+ * early (its last stderr line, or its exit status) or the session failed;
+ * then tve_ssh_cmd_abort it. */
+int tve_ssh_cmd_write(struct tve_ssh_cmd *c, const void *buf, size_t len, char **err);
+/* Reads what cmd writes to stdout: the number of bytes (> 0), 0 at its
+ * end, or -1 with *err (nothing for TVE_SSH_STALL_MS, session failed). */
+long tve_ssh_cmd_read(struct tve_ssh_cmd *c, void *buf, size_t len, char **err);
+/* Ends cmd's stdin, drops the rest of its stdout and waits (at most
+ * timeout_ms without hearing from it; 0 = 10 s) for it to exit: *status
+ * (-1 when the node gave none; status NULL: any but 0 is an error, *err
+ * as tve_ssh_run's), *errout its stderr (may be NULL; NUL-terminated).
+ * Frees c.  0, or -1 with *err. */
+int tve_ssh_cmd_finish(struct tve_ssh_cmd *c, int *status, char **errout, int timeout_ms,
+		       char **err);
+/* Closes the channel without waiting (the command on the node sees its
+ * stdin end, or its stdout break) and frees c.  NULL is fine. */
+void tve_ssh_cmd_abort(struct tve_ssh_cmd *c);
+
+#define TVE_SSH_STALL_MS 120000
+
+/* s quoted for the node's shell: in single quotes, a ' as '\''. */
+char *tve_ssh_quote(const char *s);
+
+/* Which of tools ("tar cat mv", trusted names) the node's shell cannot
+ * find: *missing gets them space-separated ("" when all are there).  0,
+ * or -1 with *err. */
+int tve_ssh_missing_tools(struct tve_ssh *s, const char *tools, char **missing, char **err);
+
 /* Appends entry (from TVE_SSH_HOSTKEY_UNKNOWN) to the known_hosts file,
  * creating its directory (0700) and the file (0600).  0, or -1 with *err. */
 int tve_ssh_trust(const char *known_hosts, const char *entry, char **err);

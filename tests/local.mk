@@ -127,6 +127,11 @@ tests_integration_itest_ssh_SOURCES = tests/integration/itest_ssh.c $(ITEST_UTIL
 tests_integration_itest_ssh_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_integration_itest_ssh_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/integration/test_ssh.sh
+check_PROGRAMS += tests/integration/itest_remote_ct
+tests_integration_itest_remote_ct_SOURCES = tests/integration/itest_remote_ct.c $(ITEST_UTIL)
+tests_integration_itest_remote_ct_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_integration_itest_remote_ct_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/integration/test_remote_ct.sh
 EXTRA_DIST += tests/harness/testhost.sh tests/harness/guest.sh \
 	tests/integration/test_harness.sh tests/integration/test_lifecycle.sh \
 	tests/integration/test_create.sh \

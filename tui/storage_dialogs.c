@@ -107,8 +107,9 @@ const char *storage_unavailable(struct app *a, enum action act, const struct obj
 	else if ((act == ACT_VOL_UPLOAD || act == ACT_VOL_DOWNLOAD) && !holds_files(w.pool))
 		snprintf(buf, len, "%ss go into directory storages", act == ACT_VOL_UPLOAD ?
 			 "upload" : "download");
-	else if ((act == ACT_VOL_UPLOAD || act == ACT_VOL_DOWNLOAD) && !node_is_local(a, w.node))
-		snprintf(buf, len, "%s is not this host", s->node);
+	else if ((act == ACT_VOL_UPLOAD || act == ACT_VOL_DOWNLOAD) && !node_is_local(a, w.node) &&
+		 !s->ssh)
+		snprintf(buf, len, "%s is neither this host nor an ssh node", s->node);
 	else
 		return NULL;
 	return buf;
