@@ -57,6 +57,7 @@ static void node_init(struct tve_backend *b, struct tve_node *n, size_t i,
 	n->uri = tve_xstrdup(nc->uri);
 	n->ssh = tve_xstrdup(nc->ssh);
 	n->keyfile = tve_xstrdup(nc->keyfile);
+	n->tunnel = nc->ssh && nc->uri_derived;
 	n->drv = &tve_driver_libvirt;
 	pthread_mutex_init(&n->lock, NULL);
 	pthread_condattr_init(&ca);

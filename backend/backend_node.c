@@ -40,6 +40,7 @@ static void conn_put_locked(struct tve_node *n, struct conn *c)
 	 * are not held up.  Nobody else can reach c any more. */
 	pthread_mutex_unlock(&n->lock);
 	c->drv->close(c->h);
+	tve_ssh_tunnel_stop(c->tunnel);
 	tve_ssh_close(c->ssh);
 	free(c);
 	pthread_mutex_lock(&n->lock);
@@ -216,7 +217,9 @@ struct opener {
 	/* ssh nodes: the session is made (host key, auth) before libvirt's. */
 	struct tve_ssh_opts ssh_opts;
 	char *passphrase;
+	bool tunnel;
 	struct tve_ssh *ssh;
+	struct tve_ssh_tunnel *tun;
 	enum tve_ssh_result ssh_res;
 	struct tve_ssh_hostkey hk;
 };
@@ -236,22 +239,35 @@ static void opener_free(struct opener *o)
 	free(o);
 }
 
-/* The ssh session, then libvirt's connection. */
-static void *open_both(struct opener *o, struct tve_ssh **ssh, char **err)
+/* The ssh session (and libvirt's tunnel through it), then libvirt's
+ * connection. */
+static void *open_both(struct opener *o, struct tve_ssh **ssh, struct tve_ssh_tunnel **tun,
+		       char **err)
 {
+	char *uri = NULL;
 	void *h;
 
 	*ssh = NULL;
+	*tun = NULL;
 	if (o->ssh_opts.target) {
 		o->ssh_opts.passphrase = o->passphrase;
 		*ssh = tve_ssh_connect(&o->ssh_opts, &o->hk, &o->ssh_res, err);
 		if (!*ssh)
 			return NULL;
+		if (o->tunnel &&
+		    !(*tun = tve_ssh_tunnel_start(*ssh, TVE_SSH_LIBVIRT_SOCKET, &uri, err))) {
+			tve_ssh_close(*ssh);
+			*ssh = NULL;
+			return NULL;
+		}
 	}
-	h = o->drv->open(o->n, o->uri, err);
+	h = o->drv->open(o->n, uri ? uri : o->uri, err);
+	free(uri);
 	if (!h) {
+		tve_ssh_tunnel_stop(*tun);
 		tve_ssh_close(*ssh);
 		*ssh = NULL;
+		*tun = NULL;
 	}
 	return h;
 }
@@ -271,7 +287,8 @@ static void *opener_main(void *opaque)
 	struct tve_backend *b = n->b;
 	char *err = NULL;
 	struct tve_ssh *ssh;
-	void *h = open_both(o, &ssh, &err);
+	struct tve_ssh_tunnel *tun;
+	void *h = open_both(o, &ssh, &tun, &err);
 	bool abandoned;
 
 	pthread_mutex_lock(&n->lock);
@@ -279,6 +296,7 @@ static void *opener_main(void *opaque)
 	if (!abandoned) {
 		o->h = h;
 		o->ssh = ssh;
+		o->tun = tun;
 		o->err = err;
 		o->done = true;
 		pthread_cond_broadcast(&n->cond);
@@ -290,6 +308,7 @@ static void *opener_main(void *opaque)
 		 * a freed node. */
 		if (h)
 			o->drv->close(h);
+		tve_ssh_tunnel_stop(tun);
 		tve_ssh_close(ssh);
 		free(err);
 		opener_free(o);
@@ -301,8 +320,8 @@ static void *opener_main(void *opaque)
 /* drv->open (after the ssh session for ssh nodes), but the worker waits
  * at most OPEN_TIMEOUT_MS and no longer than until it is asked to stop.
  * *ssh gets the session; *res what the ssh step found (host key, auth). */
-static void *open_bounded(struct tve_node *n, struct tve_ssh **ssh, enum tve_ssh_result *res,
-			  char **err)
+static void *open_bounded(struct tve_node *n, struct tve_ssh **ssh, struct tve_ssh_tunnel **tun,
+			  enum tve_ssh_result *res, char **err)
 {
 	struct tve_backend *b = n->b;
 	struct opener *o = tve_xcalloc(1, sizeof(*o));
@@ -316,7 +335,9 @@ static void *open_bounded(struct tve_node *n, struct tve_ssh **ssh, enum tve_ssh
 	o->uri = tve_xstrdup(n->uri);
 	o->ssh_res = TVE_SSH_OK;
 	*ssh = NULL;
+	*tun = NULL;
 	*res = TVE_SSH_OK;
+	o->tunnel = n->tunnel;
 	if (n->ssh) {
 		o->ssh_opts.target = tve_xstrdup(n->ssh);
 		o->ssh_opts.keyfile = tve_xstrdup(n->keyfile);
@@ -332,7 +353,7 @@ static void *open_bounded(struct tve_node *n, struct tve_ssh **ssh, enum tve_ssh
 	pthread_attr_destroy(&attr);
 	if (rc != 0) {
 		backend_thread_done(b);
-		h = open_both(o, ssh, err);
+		h = open_both(o, ssh, tun, err);
 		*res = o->ssh_res;
 		opener_free(o);
 		return h;
@@ -345,6 +366,7 @@ static void *open_bounded(struct tve_node *n, struct tve_ssh **ssh, enum tve_ssh
 	if (o->done) {
 		h = o->h;
 		*ssh = o->ssh;
+		*tun = o->tun;
 		*res = o->ssh_res;
 		if (err)
 			*err = o->err;
@@ -378,18 +400,20 @@ static bool connect_node(struct tve_node *n, bool first)
 	for (;;) {
 		char *err = NULL;
 		struct tve_ssh *ssh = NULL;
+		struct tve_ssh_tunnel *tun = NULL;
 		enum tve_ssh_result res;
 		void *h;
 
 		if (first)
 			publish_state(n, TVE_NODE_CONNECTING, NULL);
-		h = open_bounded(n, &ssh, &res, &err);
+		h = open_bounded(n, &ssh, &tun, &res, &err);
 		if (h) {
 			struct conn *c = tve_xcalloc(1, sizeof(*c));
 
 			c->drv = n->drv;
 			c->h = h;
 			c->ssh = ssh;
+			c->tunnel = tun;
 			c->refs = 1;	/* the worker's */
 			pthread_mutex_lock(&n->lock);
 			n->conn = c;

@@ -16,6 +16,7 @@ struct conn {
 	const struct tve_driver_ops *drv;
 	void *h;
 	struct tve_ssh *ssh;	/* ssh nodes: the session made before h */
+	struct tve_ssh_tunnel *tunnel;	/* ... carrying h's libvirt, or NULL */
 	int refs;		/* guarded by the node's lock */
 };
 
@@ -26,6 +27,7 @@ struct tve_node {
 	char *uri;
 	char *ssh;		/* ssh target, or NULL: no ssh layer */
 	char *keyfile;		/* NULL: ssh-agent */
+	bool tunnel;		/* libvirt through the ssh session */
 	const struct tve_driver_ops *drv;
 	pthread_t thread;
 	bool started;

@@ -628,15 +628,14 @@ char *tve_config_known_hosts(const struct tve_config *cfg)
 
 int tve_config_node_derive_uri(const struct tve_config *cfg, struct tve_node_cfg *n, char **err)
 {
-	char *kh, *uri;
+	char *uri;
 
+	(void)cfg;
 	if (n->uri)
 		return 0;
 	if (!n->ssh)
 		return tve_set_err(err, "neither uri nor ssh given");
-	kh = tve_config_known_hosts(cfg);
-	uri = tve_ssh_libvirt_uri(n->ssh, n->keyfile, kh, err);
-	free(kh);
+	uri = tve_ssh_libvirt_uri(n->ssh, err);
 	if (!uri)
 		return -1;
 	n->uri = uri;

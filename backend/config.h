@@ -19,8 +19,8 @@
  *   [node NAME]
  *   ssh = root@host:22     ; a remote node: facts and commands over ssh,
  *   keyfile = ~/.ssh/id_ed25519 ; or no keyfile: ssh-agent
- *   uri = ...              ; optional: derived as qemu+libssh://root@host/system
- *                          ; with tve's known_hosts and the same key
+ *   uri = ...              ; optional: without it libvirt goes through the
+ *                          ; node's ssh session (shown as qemu+ssh://root@host/system)
  *
  *   [keys]
  *   start = S              ; ACTION = KEY [KEY...] or none; checked by the
@@ -37,7 +37,8 @@ struct tve_node_cfg {
 	char *uri;
 	char *ssh;	/* user@host:port, or NULL */
 	char *keyfile;	/* ~ expanded; NULL with ssh = ssh-agent */
-	bool uri_derived;	/* uri made from ssh (not written back) */
+	bool uri_derived;	/* uri made from ssh (not written back): libvirt
+				 * through tve's ssh session (tve_ssh_tunnel) */
 };
 
 /* A line of [keys], as written: the console resolves it. */
@@ -86,8 +87,9 @@ int tve_config_load(struct tve_config *cfg, const char *path, char **err);
  * local URIs, the host part for remote ones, the file's base name for
  * test:///path.xml), made unique with -2, -3...  Returns the node. */
 struct tve_node_cfg *tve_config_add_node(struct tve_config *cfg, const char *name, const char *uri);
-/* Fills in the uri of an ssh node that has none (qemu+libssh with cfg's
- * known_hosts and the node's key file).  0, or -1 with *err. */
+/* Fills in the uri of an ssh node that has none (qemu+ssh://TARGET/system,
+ * uri_derived: the backend reaches libvirt through the node's session).
+ * 0, or -1 with *err. */
 int tve_config_node_derive_uri(const struct tve_config *cfg, struct tve_node_cfg *n, char **err);
 /* The known_hosts file in use (newly allocated). */
 char *tve_config_known_hosts(const struct tve_config *cfg);

@@ -4,7 +4,7 @@ libtvebackend_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVIRT_CFLAGS) $(LIBXML_CFLAGS) \
 	$(LIBSSH_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS) $(INIH_CFLAGS) $(CRYPTO_CFLAGS)
 libtvebackend_a_SOURCES = \
 	backend/util.c backend/util.h \
-	backend/ssh.c backend/ssh.h backend/node_facts.c backend/node_facts.h \
+	backend/ssh.c backend/ssh.h backend/ssh_priv.h backend/ssh_tunnel.c backend/node_facts.c backend/node_facts.h \
 	backend/xmlbuf.c backend/xmlbuf.h \
 	backend/backend.c backend/backend.h backend/backend_priv.h \
 	backend/backend_task.c backend/backend_node.c backend/node_ssh.c \

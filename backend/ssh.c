@@ -11,12 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ssh_priv.h"
 #include "util.h"
-
-struct tve_ssh {
-	ssh_session session;
-	pthread_mutex_t lock;	/* one command at a time */
-};
 
 /* ---- targets ---- */
 
@@ -369,6 +365,7 @@ struct tve_ssh *tve_ssh_connect(const struct tve_ssh_opts *o, struct tve_ssh_hos
 	tve_ssh_hostkey_clear(&own);
 	s = tve_xcalloc(1, sizeof(*s));
 	s->session = ss;
+	s->wake_fd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	return s;
 fail:
@@ -472,6 +469,13 @@ int tve_ssh_exec(struct tve_ssh *s, const char *cmd, const void *in, size_t len,
 
 	pthread_mutex_lock(&s->lock);
 	rc = exec_locked(s, cmd, in, len, &o, &e, &st, timeout_ms > 0 ? timeout_ms : 10000, err);
+	if (s->wake_fd >= 0) {
+		uint64_t one = 1;
+
+		if (write(s->wake_fd, &one, sizeof(one)) < 0) {
+			/* full: the tunnel is awake already */
+		}
+	}
 	pthread_mutex_unlock(&s->lock);
 	if (rc == 0 && status)
 		*status = st;
@@ -763,48 +767,18 @@ char *tve_ssh_default_known_hosts(void)
 	return path;
 }
 
-/* Percent-encodes what a URI query value cannot hold as is. */
-static char *uri_escape(const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = tve_xmalloc(strlen(s) * 3 + 1), *p = out;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    strchr("-._~/", c)) {
-			*p++ = (char)c;
-		} else {
-			*p++ = '%';
-			*p++ = hex[c >> 4];
-			*p++ = hex[c & 15];
-		}
-	}
-	*p = '\0';
-	return out;
-}
-
-char *tve_ssh_libvirt_uri(const char *target, const char *keyfile, const char *known_hosts,
-			  char **err)
+char *tve_ssh_libvirt_uri(const char *target, char **err)
 {
 	struct tve_ssh_target t;
-	char *kh, *kf = NULL, *host, *uri;
+	char *host, *uri;
 
 	if (tve_ssh_parse_target(target, &t, err) < 0)
 		return NULL;
 	host = strchr(t.host, ':') ? tve_xasprintf("[%s]", t.host) : tve_xstrdup(t.host);
-	kh = uri_escape(known_hosts);
-	if (keyfile && *keyfile)
-		kf = uri_escape(keyfile);
-	uri = tve_xasprintf("qemu+libssh://%s%s%s%s%.0d/system?known_hosts=%s"
-			    "&known_hosts_verify=normal&sshauth=%s%s%s",
-			    t.user ? t.user : "", t.user ? "@" : "", host,
-			    t.port != 22 ? ":" : "", t.port != 22 ? t.port : 0, kh,
-			    kf ? "privkey" : "agent", kf ? "&keyfile=" : "", kf ? kf : "");
+	uri = tve_xasprintf("qemu+ssh://%s%s%s%s%.0d/system", t.user ? t.user : "",
+			    t.user ? "@" : "", host, t.port != 22 ? ":" : "",
+			    t.port != 22 ? t.port : 0);
 	free(host);
-	free(kh);
-	free(kf);
 	tve_ssh_target_clear(&t);
 	return uri;
 }

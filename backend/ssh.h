@@ -124,9 +124,27 @@ int tve_ssh_trust(const char *known_hosts, const char *entry, char **err);
 /* $XDG_CONFIG_HOME/tve/known_hosts (newly allocated). */
 char *tve_ssh_default_known_hosts(void);
 
-/* The qemu+libssh URI for a node reached as target, with tve's
- * known_hosts file and the key file (or the agent). */
-char *tve_ssh_libvirt_uri(const char *target, const char *keyfile, const char *known_hosts,
-			  char **err);
+/* The URI shown for an ssh node whose libvirt goes through its session:
+ * qemu+ssh://user@host:port/system (never opened as such: see
+ * tve_ssh_tunnel_start). */
+char *tve_ssh_libvirt_uri(const char *target, char **err);
+
+/* ---- libvirt through the session ----
+ *
+ * libvirt 9.0's own libssh transport crashes once a process holds another
+ * connection, and its OpenSSH transport checks its own known_hosts, not
+ * tve's, and cannot take a passphrase.  So libvirt reaches an ssh node
+ * through the node's session: a unix socket of this host (in a private
+ * 0700 directory) whose connections are forwarded, each over a channel of
+ * their own (direct-streamlocal, as ssh -L does), to the daemon's socket
+ * on the node; libvirt opens qemu+unix:///system?socket=THAT.  One TCP
+ * connection per node carries libvirt, facts and commands. */
+#define TVE_SSH_LIBVIRT_SOCKET "/var/run/libvirt/libvirt-sock"
+struct tve_ssh_tunnel;
+/* Starts forwarding; *local_uri gets the URI to open.  NULL with *err. */
+struct tve_ssh_tunnel *tve_ssh_tunnel_start(struct tve_ssh *s, const char *remote_socket,
+					    char **local_uri, char **err);
+/* Stops the forwarding thread, closes its channels, removes the socket. */
+void tve_ssh_tunnel_stop(struct tve_ssh_tunnel *t);
 
 #endif

@@ -293,10 +293,10 @@ static const char *const addnode_help[] = {
 	"  Esc              close without adding",
 	"",
 	"The node is reached over ssh as USER@HOST[:PORT]: tve reads its facts",
-	"and runs commands there, and libvirt connects as qemu+libssh with the",
-	"same key, checking the same known_hosts.  The first connection shows",
-	"the host key's fingerprint for you to accept.  A libvirt URI given",
-	"here is used instead of the derived one.",
+	"and runs commands there, and libvirt goes through the same session to",
+	"the node's libvirt socket.  The first connection shows the host key's",
+	"fingerprint for you to accept.  A libvirt URI given here is opened by",
+	"libvirt itself instead, with its own transport.",
 	NULL,
 };
 
@@ -335,14 +335,14 @@ static void addnode_cfg(struct sform *sf, struct tve_node_cfg *nc)
 	nc->uri = *text_of(n->f[N_URI]) ? (char *)text_of(n->f[N_URI]) : NULL;
 }
 
-/* A view of "Derived URI: ..." in rows of at most 72 columns (URIs are
- * ASCII and have no blanks to wrap at). */
+/* A view of the URI in rows of at most 60 columns (URIs are ASCII and
+ * have no blanks to wrap at). */
 static void set_wrapped(struct form_field *fl, const char *text)
 {
 	size_t len = strlen(text), n = 0, w = 60;
 	char **lines = tve_xcalloc(len / w + 3, sizeof(*lines));
 
-	lines[n++] = tve_xstrdup("Derived libvirt URI:");
+	lines[n++] = tve_xstrdup("libvirt:");
 	for (size_t off = 0; off < len; off += w)
 		lines[n++] = tve_xasprintf("  %.*s", (int)w, text + off);
 	form_set_view(fl, lines);
@@ -383,7 +383,7 @@ static int addnode_check(struct app *a, struct sform *sf)
 		errors++;
 	}
 	if (nc.uri && !strstr(nc.uri, "://")) {
-		form_set_error(n->f[N_URI], "a libvirt URI: qemu+libssh://root@host/system");
+		form_set_error(n->f[N_URI], "a libvirt URI: qemu+ssh://root@host/system");
 		errors++;
 	}
 	if (nc.uri) {
@@ -393,7 +393,11 @@ static int addnode_check(struct app *a, struct sform *sf)
 
 		tve_config_init(&cfg);
 		cfg.known_hosts = tve_xstrdup(tve_backend_known_hosts(a->b));
-		derived = tve_config_node_derive_uri(&cfg, &nc, NULL) == 0 ? nc.uri : NULL;
+		derived = tve_config_node_derive_uri(&cfg, &nc, NULL) == 0
+				  ? tve_xasprintf("%s through the ssh session (to %s)", nc.uri,
+						  TVE_SSH_LIBVIRT_SOCKET)
+				  : NULL;
+		free(nc.uri);
 		nc.uri = NULL;
 		tve_config_clear(&cfg);
 	}

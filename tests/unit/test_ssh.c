@@ -67,15 +67,16 @@ static void test_uri(void **state)
 	char *u, *err = NULL;
 
 	(void)state;
-	u = tve_ssh_libvirt_uri("root@pve1", "/k/id", "/c/known_hosts", &err);
-	assert_string_equal(u, "qemu+libssh://root@pve1/system?known_hosts=/c/known_hosts"
-			       "&known_hosts_verify=normal&sshauth=privkey&keyfile=/k/id");
+	u = tve_ssh_libvirt_uri("root@pve1", &err);
+	assert_string_equal(u, "qemu+ssh://root@pve1/system");
 	free(u);
-	u = tve_ssh_libvirt_uri("pve1:2022", NULL, "/c/k&h?#", &err);
-	assert_string_equal(u, "qemu+libssh://pve1:2022/system?known_hosts=/c/k%26h%3F%23"
-			       "&known_hosts_verify=normal&sshauth=agent");
+	u = tve_ssh_libvirt_uri("pve1:2022", &err);
+	assert_string_equal(u, "qemu+ssh://pve1:2022/system");
 	free(u);
-	assert_null(tve_ssh_libvirt_uri("root@", NULL, "/k", &err));
+	u = tve_ssh_libvirt_uri("admin@fd00::2", &err);
+	assert_string_equal(u, "qemu+ssh://admin@[fd00::2]/system");
+	free(u);
+	assert_null(tve_ssh_libvirt_uri("root@", &err));
 	assert_non_null(err);
 	free(err);
 }
