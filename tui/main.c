@@ -53,8 +53,11 @@ static void usage(FILE *f)
 	      "Main keys: F1 or ? help, Tab next pane, arrows or h j k l move, Enter open,\n"
 	      "m or F2 action menu, / filter, s start, d shutdown, x stop, b reboot,\n"
 	      "X reset, p pause, u resume, i assign ID, c Create VM, C Create CT,\n"
-	      "A add storage, Ctrl-T theme, R refresh, q or F10 quit (keys can be\n"
-	      "rebound in the [keys] section of tve.conf).\n",
+	      "A add storage, N add a node over ssh, Ctrl-T theme, R refresh, q or F10\n"
+	      "quit (keys can be rebound in the [keys] section of tve.conf).\n"
+	      "\n"
+	      "Remote nodes: [node NAME] with ssh = user@host[:port] (keyfile = ..., or\n"
+	      "ssh-agent); host keys are checked against $XDG_CONFIG_HOME/tve/known_hosts.\n",
 	      f);
 }
 
