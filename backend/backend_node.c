@@ -68,6 +68,24 @@ void tve_node_conn_put(struct tve_node *n, struct conn *c)
 
 /* ---- callbacks from drivers ---- */
 
+int tve_node_exec(struct tve_node *n, const char *cmd, char **out, char **err)
+{
+	struct conn *c = tve_node_conn_get(n);
+	int status = -1, rc;
+
+	*out = NULL;
+	if (!c || !c->ssh) {
+		if (c)
+			tve_node_conn_put(n, c);
+		return tve_set_err(err, "%s has no ssh session", n->name);
+	}
+	rc = tve_ssh_exec(c->ssh, cmd, NULL, 0, out, NULL, &status, 10000, err);
+	tve_node_conn_put(n, c);
+	if (rc == 0 && status != 0)
+		rc = tve_set_err(err, "exit status %d", status);
+	return rc;
+}
+
 void tve_node_request_refresh(struct tve_node *n, unsigned what)
 {
 	if (!n)

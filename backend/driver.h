@@ -32,6 +32,10 @@ void tve_node_connection_lost(struct tve_node *node, const char *reason);
 /* A copy of the passphrase the user gave for the node's key file, or
  * NULL. */
 char *tve_node_passphrase(struct tve_node *node);
+/* Runs cmd on an ssh node over its session (10 s at most): 0 when it ran
+ * and exited 0, *out its output; -1 (with *err) when the node has no
+ * session, or the command failed. */
+int tve_node_exec(struct tve_node *node, const char *cmd, char **out, char **err);
 
 enum tve_guest_action {
 	TVE_ACT_START,

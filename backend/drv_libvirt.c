@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ssh.h"
 #include "util.h"
 
 int lv_err(char **err, const char *what)
@@ -531,18 +532,49 @@ static int lxc_init_is_systemd(const char *name)
 	return found;
 }
 
+/* The same question on an ssh node, asked over its session: -1 when the
+ * node has none or the answer is not known. */
+static int remote_lxc_init_is_systemd(struct tve_node *node, const char *name)
+{
+	/* Finds libvirt_lxc --name NAME, then its child's command name. */
+	static const char script[] =
+		"n=%s; for d in /proc/[0-9]*; do "
+		"c=$(tr '\\0' ' ' <$d/cmdline 2>/dev/null); "
+		"case \"$c\" in *libvirt_lxc*\"--name $n \"*) ctl=${d#/proc/};; esac; done; "
+		"[ -n \"$ctl\" ] || exit 3; "
+		"for d in /proc/[0-9]*; do "
+		"s=$(sed 's/^.*) //' $d/stat 2>/dev/null); set -- $s; "
+		"[ \"$2\" = \"$ctl\" ] && exec cat $d/comm; done; exit 4";
+	char *q = tve_ssh_quote(name), *cmd = tve_xasprintf(script, q), *out = NULL;
+	int rc = -1;
+
+	if (tve_node_exec(node, cmd, &out, NULL) == 0 && out) {
+		out[strcspn(out, "\n")] = '\0';
+		rc = strcmp(out, "systemd") == 0;
+	}
+	free(out);
+	free(cmd);
+	free(q);
+	return rc;
+}
+
 /* Asks the guest to power off.  Containers: systemd (and sysvinit) take
  * the request through their initctl pipe, which plain shutdown writes to;
  * other inits need SIGTERM.  libvirt 9.0 reports success without doing
  * anything when a container has no initctl pipe, and SIGTERM makes
- * systemd re-execute itself, so tve looks at the init of a container on
- * this host to choose. */
+ * systemd re-execute itself, so tve looks at the init of the container,
+ * on this host or over the ssh node's session, to choose. */
 static int request_shutdown(struct lv_handle *h, virDomainPtr dom, struct tve_task *t, char **err)
 {
 	unsigned flags = 0;
 
-	if (h->hv_type && strcmp(h->hv_type, "LXC") == 0 && h->local &&
-	    lxc_init_is_systemd(virDomainGetName(dom)) == 0) {
+	int systemd = -1;
+
+	if (h->hv_type && strcmp(h->hv_type, "LXC") == 0 && h->local)
+		systemd = lxc_init_is_systemd(virDomainGetName(dom));
+	else if (h->hv_type && strcmp(h->hv_type, "LXC") == 0 && h->ev->node)
+		systemd = remote_lxc_init_is_systemd(h->ev->node, virDomainGetName(dom));
+	if (systemd == 0) {
 		tve_task_log(t, "the container's init is not systemd: sending it SIGTERM");
 		flags = VIR_DOMAIN_SHUTDOWN_SIGNAL;
 	}

@@ -622,9 +622,22 @@ static void ct_unprivileged_remote(void **state)
 			itest_wait_wake(T.b, 100);
 	}
 	assert_true(listed);
-	if (tve_backend_guest_action(T.b, REMOTE, uuid, TVE_ACT_STOP, &id, &err) < 0)
-		fail_msg("stop refused: %s", err);
+	/* Shutdown: busybox's init is not systemd, which tve finds out over
+	 * the node's session and so sends SIGTERM, as on this host. */
+	if (tve_backend_guest_action(T.b, REMOTE, uuid, TVE_ACT_SHUTDOWN, &id, &err) < 0)
+		fail_msg("shutdown refused: %s", err);
 	assert_int_equal(wait_task(id, 30000, &err), TVE_TASK_OK);
+	{
+		char **log = tve_taskstore_log(tve_backend_tasks(T.b), id);
+		bool sigterm = false;
+
+		for (size_t i = 0; log && log[i]; i++) {
+			sigterm |= strstr(log[i], "not systemd: sending it SIGTERM") != NULL;
+			free(log[i]);
+		}
+		free(log);
+		assert_true(sigterm);
+	}
 	free(id);
 	ct_remove(d, "subvol-300-disk-0");
 
