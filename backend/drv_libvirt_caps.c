@@ -186,7 +186,37 @@ static void read_domain_caps(struct reader *h, struct tve_node_caps *c)
 	free(xml);
 }
 
-/* Host bridges: libvirt's interface driver, or /sys on this host. */
+/* Lines a command prints on the node, over its ssh session (NULL when
+ * the node has none, or is closing). */
+static char *node_lines(struct reader *h, const char *cmd)
+{
+	struct tve_node *node = NULL;
+	char *out = NULL;
+
+	pthread_mutex_lock(&h->ev->lock);
+	if (!h->ev->closed)
+		node = h->ev->node;
+	pthread_mutex_unlock(&h->ev->lock);
+	if (!node || tve_node_exec(node, cmd, &out, NULL) < 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static void add_lines(size_t *n, char ***list, char *text)
+{
+	char *save = NULL;
+
+	if (!text)
+		return;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		tve_strlist_add(n, list, line);
+	free(text);
+}
+
+/* Host bridges: libvirt's interface driver, or /sys on this host or on
+ * an ssh node. */
 static void read_bridges(struct reader *h, struct tve_node_caps *c)
 {
 	virInterfacePtr *ifs = NULL;
@@ -221,6 +251,10 @@ static void read_bridges(struct reader *h, struct tve_node_caps *c)
 		}
 		if (d)
 			closedir(d);
+	} else if (!c->n_bridges && !h->is_test) {
+		add_lines(&c->n_bridges, &c->bridges,
+			  node_lines(h, "for d in /sys/class/net/*/bridge; do [ -d \"$d\" ] && "
+					"basename \"${d%/bridge}\"; done; true"));
 	}
 }
 
@@ -229,13 +263,19 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Physical CD/DVD drives of this host. */
+/* Physical CD/DVD drives of this host, or of an ssh node. */
 static void read_drives(struct reader *h, struct tve_node_caps *c)
 {
 	glob_t g;
 
-	if (!h->local || h->is_test)
+	if (h->is_test)
 		return;
+	if (!h->local) {
+		add_lines(&c->n_drives, &c->drives,
+			  node_lines(h, "for d in /dev/sr[0-9]*; do [ -e \"$d\" ] && echo \"$d\"; "
+					"done; true"));
+		return;
+	}
 	if (glob("/dev/sr[0-9]*", 0, NULL, &g) == 0) {
 		for (size_t i = 0; i < g.gl_pathc; i++)
 			tve_strlist_add(&c->n_drives, &c->drives, g.gl_pathv[i]);

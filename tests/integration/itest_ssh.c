@@ -11,6 +11,7 @@
  *                        in TVE_TEST_FAKE_KNOWN_HOSTS
  *   TVE_TEST_AGENT_SOCK  an ssh-agent holding TVE_TEST_KEY
  *   TVE_TEST_HOSTNAME    the host's hostname (seen over ssh)
+ *   TVE_TEST_BRIDGE      a bridge the node's /sys shows
  *   TVE_TEST_DIR         scratch directory
  * Tests run in order: trusting the host key is what later ones build on. */
 #include <setjmp.h>
@@ -289,6 +290,32 @@ static void test_passphrase(void **state)
 	free(kh);
 }
 
+/* What the Create VM wizard offers on the node: its bridges, read over
+ * the session when its libvirt has no interface driver to say. */
+static void test_remote_caps(void **state)
+{
+	char *kh = trusted_kh();
+	struct tve_backend *b = start_node(env("TVE_TEST_TARGET"), env("TVE_TEST_KEY"), kh);
+	long long deadline = now_ms() + 60000;
+	struct tve_snapshot *s;
+
+	(void)state;
+	for (;;) {
+		s = tve_backend_snapshot(b, 0);
+		if ((s->state == TVE_NODE_ONLINE && s->has_caps) || now_ms() > deadline)
+			break;
+		tve_snapshot_unref(s);
+		itest_wait_wake(b, 200);
+	}
+	assert_true(s->has_caps);
+	assert_true(tve_strlist_has(s->caps.n_bridges, s->caps.bridges, env("TVE_TEST_BRIDGE")));
+	diag("caps: %s, %zu machines, %zu bridges", s->caps.domain_type, s->caps.n_machines,
+	     s->caps.n_bridges);
+	tve_snapshot_unref(s);
+	tve_backend_free(&b);
+	free(kh);
+}
+
 /* The command channel itself: output, errors, exit status, stdin. */
 static void test_exec(void **state)
 {
@@ -332,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_agent),
 		cmocka_unit_test(test_passphrase),
 		cmocka_unit_test(test_exec),
+		cmocka_unit_test(test_remote_caps),
 	};
 
 	unsetenv("SSH_AUTH_SOCK");

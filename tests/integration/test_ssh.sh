@@ -20,8 +20,11 @@ fi
 
 tmp=$(mktemp -d /tmp/tve-ssh.XXXXXX)
 agent_pid=
+BR=tvesshbr$$
+BR=${BR:0:15}
 cleanup() {
 	[ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null
+	ip link del "$BR" 2>/dev/null
 	sshhost_stop_all >/dev/null 2>&1
 	testhost_stop_all >/dev/null 2>&1
 	rm -rf "$tmp"
@@ -67,6 +70,10 @@ export TVE_TEST_AGENT_SOCK=$tmp/agent.sock
 TVE_TEST_HOSTNAME=$(sshhost_ssh "$H" uname -n </dev/null)
 export TVE_TEST_HOSTNAME
 export TVE_TEST_DIR=$tmp
+# A bridge the node's /sys shows (its sysfs is the machine's): listed in
+# the node's capabilities although its libvirt has no interface driver.
+ip link add "$BR" type bridge || fatal "cannot make bridge $BR"
+export TVE_TEST_BRIDGE=$BR
 export CMOCKA_MESSAGE_OUTPUT=${CMOCKA_MESSAGE_OUTPUT:-TAP}
 mkdir -p "$tmp/state"
 echo "# host s1: root@$SSHHOST_IP, host key $TVE_TEST_HOST_FP"
