@@ -179,7 +179,7 @@ static struct tve_backend *start_ex(const char *const *uris, size_t n, double po
 	assert_non_null(b);
 	if (drv)
 		for (size_t i = 0; i < n; i++)
-			b->nodes[i].drv = drv;
+			b->nodes[i]->drv = drv;
 	assert_int_equal(tve_backend_start(b, &err), 0);
 	tve_config_clear(&cfg);
 	return b;
@@ -552,7 +552,7 @@ static void test_stale_close_callback(void **state)
 	pthread_mutex_unlock(&F.lock);
 
 	/* The old connection's close callback, late. */
-	tve_node_connection_lost(&b->nodes[0], "connection closed: keepalive timeout");
+	tve_node_connection_lost(b->nodes[0], "connection closed: keepalive timeout");
 	deadline = tve_now_ms() + 1500;
 	while (tve_now_ms() < deadline) {
 		s = tve_backend_snapshot(b, 0);
