@@ -99,6 +99,8 @@ tests_backend_test_storage_LDADD = $(TEST_LDADD)
 
 # --- integration (private libvirtd) ---
 ITEST_UTIL = tests/integration/itest_util.c tests/integration/itest_util.h
+# What itest_ct and itest_remote_ct share.
+ITEST_CT_UTIL = tests/integration/itest_ct_util.c tests/integration/itest_ct_util.h
 check_PROGRAMS += tests/integration/itest_storage
 tests_integration_itest_storage_SOURCES = tests/integration/itest_storage.c $(ITEST_UTIL)
 tests_integration_itest_storage_CPPFLAGS = $(TEST_CPPFLAGS)
@@ -109,7 +111,7 @@ tests_integration_itest_lifecycle_SOURCES = tests/integration/itest_lifecycle.c 
 tests_integration_itest_lifecycle_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_integration_itest_lifecycle_LDADD = $(TEST_LDADD)
 check_PROGRAMS += tests/integration/itest_ct
-tests_integration_itest_ct_SOURCES = tests/integration/itest_ct.c $(ITEST_UTIL)
+tests_integration_itest_ct_SOURCES = tests/integration/itest_ct.c $(ITEST_UTIL) $(ITEST_CT_UTIL)
 tests_integration_itest_ct_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_integration_itest_ct_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/integration/test_ct.sh
@@ -128,11 +130,11 @@ tests_integration_itest_ssh_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_integration_itest_ssh_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/integration/test_ssh.sh
 check_PROGRAMS += tests/integration/itest_remote_ct
-tests_integration_itest_remote_ct_SOURCES = tests/integration/itest_remote_ct.c $(ITEST_UTIL)
+tests_integration_itest_remote_ct_SOURCES = tests/integration/itest_remote_ct.c $(ITEST_UTIL) $(ITEST_CT_UTIL)
 tests_integration_itest_remote_ct_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_integration_itest_remote_ct_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/integration/test_remote_ct.sh
-EXTRA_DIST += tests/harness/testhost.sh tests/harness/guest.sh \
+EXTRA_DIST += tests/harness/testhost.sh tests/harness/guest.sh tests/harness/ct.sh \
 	tests/integration/test_harness.sh tests/integration/test_lifecycle.sh \
 	tests/integration/test_create.sh \
 	tests/harness/sshhost.sh tests/integration/test_sshhost.sh

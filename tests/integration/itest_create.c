@@ -72,36 +72,6 @@ static bool wait_ready(int timeout_ms)
 	}
 }
 
-/* Waits for the task to end; its status, with the log printed as TAP
- * comments. */
-static enum tve_task_status wait_task(const char *id, int timeout_ms, char **error)
-{
-	struct tve_taskstore *ts = tve_backend_tasks(T.b);
-	long long deadline = now_ms() + timeout_ms;
-	struct tve_task_info info;
-	enum tve_task_status st = TVE_TASK_RUNNING;
-
-	while (now_ms() < deadline) {
-		if (tve_taskstore_info(ts, id, &info) == 0) {
-			st = info.status;
-			if (st != TVE_TASK_RUNNING && error)
-				*error = info.error ? strdup(info.error) : NULL;
-			tve_task_info_free(&info);
-			if (st != TVE_TASK_RUNNING)
-				break;
-		}
-		itest_wait_wake(T.b, 100);
-	}
-	{
-		char **lines = tve_taskstore_log(ts, id);
-
-		for (size_t i = 0; lines && lines[i]; i++)
-			diag("  | %s", lines[i]);
-		tve_strv_free(lines);
-	}
-	return st;
-}
-
 /* A spec from tve's own defaults for this node, made small enough to boot
  * quickly: serial graphics, the ISO attached, a disk on "local" and a NIC
  * on the isolated network. */
@@ -341,7 +311,7 @@ static void create_and_boot(void **state)
 		fail_msg("create refused: %s", err);
 	diag("create call returned in %lld ms", now_ms() - t0);
 	tve_vm_spec_clear(&s);
-	assert_int_equal(wait_task(id, 60000, &err), TVE_TASK_OK);
+	assert_int_equal(itest_wait_task(T.b, id, 60000, NULL, &err), TVE_TASK_OK);
 	diag("create task (2 volumes, define, start) done in %lld ms", now_ms() - t0);
 	free(id);
 
@@ -422,7 +392,7 @@ static void midway_failure_rolls_back(void **state)
 	if (tve_backend_create_vm(T.b, 0, &s, &id, &err) < 0)
 		fail_msg("create refused: %s", err);
 	tve_vm_spec_clear(&s);
-	assert_int_equal(wait_task(id, 60000, &err), TVE_TASK_ERROR);
+	assert_int_equal(itest_wait_task(T.b, id, 60000, NULL, &err), TVE_TASK_ERROR);
 	diag("task error: %s", err);
 	free(err);
 	free(id);
@@ -434,7 +404,7 @@ static void midway_failure_rolls_back(void **state)
 	if (tve_backend_create_vm(T.b, 0, &s, &id, &err) < 0)
 		fail_msg("ID 201 still held: %s", err);
 	tve_vm_spec_clear(&s);
-	assert_int_equal(wait_task(id, 60000, NULL), TVE_TASK_OK);
+	assert_int_equal(itest_wait_task(T.b, id, 60000, NULL, NULL), TVE_TASK_OK);
 	free(id);
 }
 
@@ -484,7 +454,7 @@ static void start_failure_rolls_back(void **state)
 	if (tve_backend_create_vm(T.b, 0, &s, &id, &err) < 0)
 		fail_msg("create refused: %s", err);
 	tve_vm_spec_clear(&s);
-	assert_int_equal(wait_task(id, 60000, &err), TVE_TASK_ERROR);
+	assert_int_equal(itest_wait_task(T.b, id, 60000, NULL, &err), TVE_TASK_ERROR);
 	diag("task error: %s", err);
 	free(err);
 	free(id);

@@ -17,7 +17,6 @@
  *                       namespaces (virsh lxc-enter-namespace needs its PIDs)
  * The tests run in order; times are printed as TAP comments. */
 #include <crypt.h>
-#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +30,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -39,6 +37,7 @@
 #include <libvirt/virterror.h>
 
 #include "backend.h"
+#include "itest_ct_util.h"
 #include "itest_util.h"
 #include "ct_rootfs.h"
 #include "spec.h"
@@ -58,62 +57,10 @@ static struct {
 	char *state_dir;
 } T;
 
-/* Runs a shell command; its stdout (trailing newline cut), or NULL if it
- * exited non-zero. */
-static char *sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd, *out = tve_xstrdup(""), buf[4096];
-	size_t n, len = 0;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	cmd = tve_xvasprintf(fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0) {
-		out = tve_xrealloc(out, len + n + 1);
-		memcpy(out + len, buf, n);
-		len += n;
-		out[len] = 0;
-	}
-	st = pclose(p);
-	while (len && out[len - 1] == '\n')
-		out[--len] = 0;
-	if (st != 0) {
-		diag("command failed (%d): %s\n#   %s", st, cmd, out);
-		free(out);
-		out = NULL;
-	}
-	free(cmd);
-	return out;
-}
-
-/* A shell command that must succeed (its output is not needed). */
-#define SH_OK(...) do { char *o_ = sh(__VA_ARGS__); assert_non_null(o_); free(o_); } while (0)
-
 /* The file's content in an ext4 image, through debugfs. */
 static char *image_cat(const char *image, const char *path)
 {
 	return sh("debugfs -R 'cat %s' '%s' 2>/dev/null", path, image);
-}
-
-static bool dir_is_empty(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	bool empty = true;
-
-	if (!d)
-		return false;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			empty = false, diag("left in %s: %s", path, e->d_name);
-	closedir(d);
-	return empty;
 }
 
 static char *template_path(const char *name)
@@ -267,27 +214,6 @@ static bool wait_state(virDomainPtr d, int want, int timeout_ms)
 		usleep(100 * 1000);
 	}
 	return false;
-}
-
-/* Host pid of the container's init: the child of its libvirt_lxc. */
-static char *init_pid(const char *name)
-{
-	return sh("ctl=$(ps -eo pid=,args= | awk '$2 ~ /libvirt_lxc$/ && / --name %s / {print $1}'); "
-		  "[ -n \"$ctl\" ] && ps -o pid= --ppid $ctl | head -n 1 | tr -d ' '", name);
-}
-
-/* virsh lxc-enter-namespace: cmd inside the container, as host root (so
- * "nobody" in an unprivileged one); run from the host's namespaces. */
-static char *lxc_enter(const char *name, const char *cmd)
-{
-	return sh("%s virsh -q -c '%s' lxc-enter-namespace %s --noseclabel %s 2>&1", T.host_exec, T.uri,
-		  name, cmd);
-}
-
-/* Runs cmd inside the container as its root (user namespace included). */
-static char *inside(const char *pid, const char *cmd)
-{
-	return sh("nsenter -t %s -a -r -w %s 2>&1", pid, cmd);
 }
 
 static void ct_undefine_delete(struct ct *c)
@@ -484,7 +410,6 @@ static void test_build_contents_shifted(void **state)
 	char *p, *s;
 	struct stat st;
 	struct vfs_ns_cap_data cap;
-	ssize_t n;
 
 	(void)state;
 	assert_int_equal(mkdir(dir, 0755), 0);
@@ -492,12 +417,10 @@ static void test_build_contents_shifted(void **state)
 	c.s.net = TVE_NET_NONE;
 	if (tve_ct_rootfs_build(&c.s, t, dir, NULL, &err) < 0)
 		fail_msg("%s", err);
-	assert_int_equal(lstat(dir, &st), 0);
-	assert_int_equal(st.st_uid, 100000);
+	check_shifted_tree(dir);	/* the directory, setuid, /etc/shadow's group, file caps */
 	p = tve_xasprintf("%s/etc/shadow", dir);
 	assert_int_equal(lstat(p, &st), 0);
 	assert_int_equal(st.st_uid, 100000);
-	assert_int_equal(st.st_gid, 100042);
 	assert_int_equal(st.st_mode & 07777, 0640);
 	s = sh("cat '%s'", p);
 	check_shadow(s);
@@ -508,17 +431,9 @@ static void test_build_contents_shifted(void **state)
 	assert_true(S_ISLNK(st.st_mode));
 	assert_int_equal(st.st_uid, 100000);
 	free(p);
-	p = tve_xasprintf("%s/bin/suidtest", dir);
-	assert_int_equal(lstat(p, &st), 0);
-	assert_int_equal(st.st_uid, 100000);
-	assert_int_equal(st.st_mode & 07777, 04755);
-	free(p);
-	p = tve_xasprintf("%s/bin/captest", dir);
-	n = lgetxattr(p, "security.capability", &cap, sizeof(cap));
-	assert_int_equal(n, XATTR_CAPS_SZ_3);
+	p = tve_xasprintf("%s/bin/captest", dir);	/* the capabilities as v3 */
+	assert_int_equal(lgetxattr(p, "security.capability", &cap, sizeof(cap)), XATTR_CAPS_SZ_3);
 	assert_int_equal(le32toh(cap.magic_etc) & VFS_CAP_REVISION_MASK, VFS_CAP_REVISION_3);
-	assert_int_equal(le32toh(cap.rootid), 100000);
-	assert_true(le32toh(cap.data[0].permitted) & (1u << CAP_NET_RAW));
 	free(p);
 	p = tve_xasprintf("%s/etc/network/interfaces", dir);
 	s = sh("cat '%s'", p);
@@ -548,15 +463,7 @@ static void test_ct_privileged(void **state)
 	assert_non_null(strstr(c.path, "/vm-200-disk-0.raw"));
 	ct_build(&c);
 	ct_define_start(&c);
-	s = lxc_enter("priv1", "/bin/busybox cat /etc/hostname");
-	assert_non_null(s);
-	assert_string_equal(s, "priv1");
-	free(s);
-	pid = init_pid("priv1");
-	assert_non_null(pid);
-	s = sh("awk '/^Uid:/ {print $2}' /proc/%s/status", pid);
-	assert_string_equal(s, "0");	/* privileged: root is root */
-	free(s);
+	pid = ct_check_running(T.host_exec, T.uri, "priv1", false);
 	s = inside(pid, "/bin/busybox ip -4 addr show eth0");
 	ip = tve_xasprintf("inet %s.5/24", T.net);
 	assert_non_null(s);
@@ -590,17 +497,7 @@ static void test_ct_unprivileged(void **state)
 	assert_non_null(strstr(c.path, "/subvol-201-disk-0"));
 	ct_build(&c);
 	ct_define_start(&c);
-	s = lxc_enter("unpriv1", "/bin/busybox cat /etc/hostname");
-	assert_string_equal(s, "unpriv1");
-	free(s);
-	pid = init_pid("unpriv1");
-	assert_non_null(pid);
-	s = sh("awk '/^Uid:/ {print $2}' /proc/%s/status", pid);
-	assert_string_equal(s, "100000");	/* root inside is 100000 outside */
-	free(s);
-	s = inside(pid, "/bin/busybox id -u");
-	assert_string_equal(s, "0");
-	free(s);
+	pid = ct_check_running(T.host_exec, T.uri, "unpriv1", true);
 	s = inside(pid, "/bin/busybox cat /proc/self/uid_map");
 	assert_non_null(s);
 	assert_non_null(strstr(s, "100000"));
@@ -643,89 +540,14 @@ static struct tve_backend *backend(void)
  * caps), refreshing it. */
 static void backend_sees(const char *volume)
 {
-	long long deadline = now_ms() + 30000;
-
-	tve_backend_refresh(backend(), 0);
-	while (now_ms() < deadline) {
-		struct tve_snapshot *s = tve_backend_snapshot(T.b, 0);
-		const struct tve_pool *p = tve_snapshot_find_pool(s, T.pool_name);
-		bool seen = false;
-
-		for (size_t i = 0; p && i < p->n_volumes; i++)
-			seen |= strcmp(p->volumes[i].name, volume) == 0;
-		seen = seen && s->has_caps && s->state == TVE_NODE_ONLINE;
-		tve_snapshot_unref(s);
-		if (seen)
-			return;
-		usleep(100 * 1000);
-	}
-	fail_msg("the backend never listed %s", volume);
+	if (!node_lists(backend(), 0, T.pool_name, volume, true, 30000))
+		fail_msg("the backend never listed %s", volume);
 }
 
-/* Waits for the task; its status, its log as TAP comments. */
-static enum tve_task_status backend_task(const char *id, int timeout_ms, char **error)
-{
-	struct tve_taskstore *ts = tve_backend_tasks(T.b);
-	long long deadline = now_ms() + timeout_ms;
-	enum tve_task_status st = TVE_TASK_RUNNING;
-	struct tve_task_info info;
-	char **log;
-
-	while (st == TVE_TASK_RUNNING && now_ms() < deadline) {
-		usleep(100 * 1000);
-		if (tve_taskstore_info(ts, id, &info) == 0) {
-			st = info.status;
-			if (st != TVE_TASK_RUNNING && error)
-				*error = tve_xstrdup(info.error);
-			tve_task_info_free(&info);
-		}
-	}
-	log = tve_taskstore_log(ts, id);
-	for (char **l = log; l && *l; l++)
-		if (strncmp(*l, "Retrieving packages ", 20) != 0)
-			diag("  | %s", *l);
-	tve_strv_free(log);
-	return st;
-}
-
-/* The wizard's defaults from the backend's own snapshots. */
+/* The wizard's defaults from the backend's own snapshots, on the bridge. */
 static void backend_spec(struct tve_ct_spec *s, int vmid, const char *hostname, const char *tmpl)
 {
-	struct tve_create_ctx ctx;
-
-	tve_backend_ctx_get(backend(), 0, &ctx);
-	tve_ct_spec_defaults(s, &ctx);
-	tve_backend_ctx_release(&ctx);
-	s->vmid = vmid;
-	free(s->hostname);
-	s->hostname = tve_xstrdup(hostname);
-	s->password = tve_xstrdup(PASSWORD);
-	free(s->template_vol);
-	s->template_vol = tve_xasprintf("%s/%s", T.pool_name, tmpl);
-	free(s->rootfs_pool);
-	s->rootfs_pool = tve_xstrdup(T.pool_name);
-	s->rootfs_size = 128 * MiB;
-	s->memory_mib = 128;
-	s->swap_mib = 64;
-	s->net = TVE_NET_BRIDGE;
-	free(s->net_source);
-	s->net_source = tve_xstrdup(T.bridge);
-	s->start_after = true;
-}
-
-static int count_volumes(const char *prefix)
-{
-	virStorageVolPtr *vols = NULL;
-	int n, count = 0;
-
-	virStoragePoolRefresh(T.pool, 0);
-	n = virStoragePoolListAllVolumes(T.pool, &vols, 0);
-	for (int i = 0; i < n; i++) {
-		count += strncmp(virStorageVolGetName(vols[i]), prefix, strlen(prefix)) == 0;
-		virStorageVolFree(vols[i]);
-	}
-	free(vols);
-	return count;
+	ct_backend_spec(s, backend(), 0, T.pool_name, TVE_NET_BRIDGE, T.bridge, vmid, hostname, tmpl);
 }
 
 /* tve_backend_create_ct: volume, root filesystem, define, start, as one
@@ -749,13 +571,13 @@ static void test_backend_create_ct(void **state)
 	if (tve_backend_create_ct(T.b, 0, &s, &id, &err) < 0)
 		fail_msg("refused: %s", err);
 	tve_ct_spec_clear(&s);
-	assert_int_equal(backend_task(id, 60000, &err), TVE_TASK_OK);
+	assert_int_equal(itest_wait_task(T.b, id, 60000, NULL, &err), TVE_TASK_OK);
 	free(id);
 	dom = virDomainLookupByName(T.conn, "made1");
 	assert_non_null(dom);
 	assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
 	assert_int_equal(st, VIR_DOMAIN_RUNNING);
-	out = lxc_enter("made1", "/bin/busybox cat /etc/hostname");
+	out = lxc_enter(T.host_exec, T.uri, "made1", "/bin/busybox cat /etc/hostname");
 	assert_string_equal(out, "made1");
 	free(out);
 	out = sh("busybox ping -c 1 -W 3 %s.8 >/dev/null && echo reachable", T.net);
@@ -765,22 +587,12 @@ static void test_backend_create_ct(void **state)
 	 * falls back to SIGTERM, which it obeys. */
 	{
 		char uuid[VIR_UUID_STRING_BUFLEN];
-		long long deadline = now_ms() + 10000;
-		bool listed = false;
 
 		assert_int_equal(virDomainGetUUIDString(dom, uuid), 0);
-		while (!listed && now_ms() < deadline) {
-			struct tve_snapshot *sn = tve_backend_snapshot(T.b, 0);
-
-			listed = tve_snapshot_find_guest(sn, uuid) != NULL;
-			tve_snapshot_unref(sn);
-			if (!listed)
-				usleep(100 * 1000);
-		}
-		assert_true(listed);
+		assert_true(node_lists_guest(T.b, 0, uuid, 10000));
 		if (tve_backend_guest_action(T.b, 0, uuid, TVE_ACT_SHUTDOWN, &id, &err) < 0)
 			fail_msg("shutdown refused: %s", err);
-		assert_int_equal(backend_task(id, 30000, &err), TVE_TASK_OK);
+		assert_int_equal(itest_wait_task(T.b, id, 30000, NULL, &err), TVE_TASK_OK);
 		free(id);
 		assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
 		assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
@@ -805,12 +617,12 @@ static void test_backend_create_ct(void **state)
 	if (tve_backend_create_ct(T.b, 0, &s, &id, &err) < 0)
 		fail_msg("refused: %s", err);
 	tve_ct_spec_clear(&s);
-	assert_int_equal(backend_task(id, 60000, &err), TVE_TASK_ERROR);
+	assert_int_equal(itest_wait_task(T.b, id, 60000, NULL, &err), TVE_TASK_ERROR);
 	diag("task error: %s", err);
 	free(err);
 	free(id);
-	assert_int_equal(count_volumes("subvol-211-"), 0);
-	assert_int_equal(count_volumes("vm-211-"), 0);
+	assert_int_equal(count_volumes(T.pool, "subvol-211-"), 0);
+	assert_int_equal(count_volumes(T.pool, "vm-211-"), 0);
 	dom = virDomainLookupByName(T.conn, "broken1");
 	virResetLastError();
 	assert_null(dom);
@@ -835,18 +647,14 @@ static void test_debootstrap_boot(void **state)
 	/* Made the way the console makes it: a "vztmpl" task of the backend
 	 * that packs it into the pool. */
 	{
-		char day[16], *id = NULL;
-		time_t now = time(NULL);
-		struct tm tm;
+		char *id = NULL;
 
-		localtime_r(&now, &tm);
-		strftime(day, sizeof(day), "%Y%m%d", &tm);
-		tmpl_name = tve_xasprintf("debian-12-tve_%s_amd64.tar.gz", day);
+		tmpl_name = debian_template_name();
 		dest = template_path(tmpl_name);
 		backend_sees("busybox.tar.gz");
 		if (tve_backend_make_template(T.b, 0, T.pool_name, "bookworm", T.mirror, &id, &err) < 0)
 			fail_msg("debootstrap refused: %s", err);
-		if (backend_task(id, 600000, &err) != TVE_TASK_OK)
+		if (itest_wait_task(T.b, id, 600000, "Retrieving packages ", &err) != TVE_TASK_OK)
 			fail_msg("debootstrap: %s", err);
 		t = now_ms() - t0;
 		log = tve_taskstore_log(tve_backend_tasks(T.b), id);
@@ -879,7 +687,7 @@ static void test_debootstrap_boot(void **state)
 	t0 = now_ms();
 	pid = init_pid("deb1");
 	assert_non_null(pid);
-	s = sh("awk '/^Uid:/ {print $2}' /proc/%s/status", pid);
+	s = host_uid(pid);
 	assert_string_equal(s, "100000");
 	/* systemd reaches "running" (or says why not) */
 	for (;;) {

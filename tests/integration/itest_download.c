@@ -55,40 +55,22 @@ static char *url(const char *base, const char *path)
 	return u;
 }
 
-/* Waits for the task to end: its status; *error and *log (joined lines)
- * when asked.  The log goes out as TAP comments. */
+/* Waits for the task to end (itest_wait_task): its status, *error; *log
+ * (if log) the task's log, its lines joined. */
 static enum tve_task_status wait_task(const char *id, int timeout_ms, char **error, char **log)
 {
-	struct tve_taskstore *ts = tve_backend_tasks(T.b);
-	long long deadline = now_ms() + timeout_ms;
-	struct tve_task_info info;
-	enum tve_task_status st = TVE_TASK_RUNNING;
+	enum tve_task_status st = itest_wait_task(T.b, id, timeout_ms, NULL, error);
 	char **lines;
 	size_t len = 1;
 
-	if (error)
-		*error = NULL;
-	while (now_ms() < deadline) {
-		if (tve_taskstore_info(ts, id, &info) == 0) {
-			st = info.status;
-			if (st != TVE_TASK_RUNNING && error)
-				*error = info.error ? strdup(info.error) : NULL;
-			tve_task_info_free(&info);
-			if (st != TVE_TASK_RUNNING)
-				break;
-		}
-		itest_wait_wake(T.b, 100);
-	}
-	lines = tve_taskstore_log(ts, id);
-	for (size_t i = 0; lines && lines[i]; i++) {
-		diag("  | %s", lines[i]);
+	if (!log)
+		return st;
+	lines = tve_taskstore_log(tve_backend_tasks(T.b), id);
+	for (size_t i = 0; lines && lines[i]; i++)
 		len += strlen(lines[i]) + 1;
-	}
-	if (log) {
-		*log = calloc(1, len);
-		for (size_t i = 0; lines && lines[i]; i++)
-			strcat(strcat(*log, lines[i]), "\n");
-	}
+	*log = calloc(1, len);
+	for (size_t i = 0; lines && lines[i]; i++)
+		strcat(strcat(*log, lines[i]), "\n");
 	tve_strv_free(lines);
 	return st;
 }

@@ -22,11 +22,8 @@
  *   TVE_TEST_FAKE_DEBOOTSTRAP  set: /usr/sbin/debootstrap is a stand-in
  *                         that makes the busybox tree plus 32 MiB of noise
  * The tests run in order on one backend; times are TAP comments. */
-#include <dirent.h>
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,8 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/xattr.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -45,6 +40,7 @@
 
 #include "backend.h"
 #include "ct_rootfs.h"
+#include "itest_ct_util.h"
 #include "itest_util.h"
 #include "ssh.h"
 #include "util.h"
@@ -74,40 +70,6 @@ static const char *env(const char *name)
 	return v;
 }
 
-/* Runs a shell command; its stdout (trailing newlines cut), or NULL if it
- * exited non-zero. */
-static char *sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd, *out = tve_xstrdup(""), buf[4096];
-	size_t n, len = 0;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	cmd = tve_xvasprintf(fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0) {
-		out = tve_xrealloc(out, len + n + 1);
-		memcpy(out + len, buf, n);
-		len += n;
-		out[len] = 0;
-	}
-	st = pclose(p);
-	while (len && out[len - 1] == '\n')
-		out[--len] = 0;
-	if (st != 0) {
-		diag("command failed (%d): %s\n#   %s", st, cmd, out);
-		free(out);
-		out = NULL;
-	}
-	free(cmd);
-	return out;
-}
-
 static char *pool_file(const char *name)
 {
 	return tve_xasprintf("%s/%s", T.pool_dir, name);
@@ -118,92 +80,15 @@ static bool exists(const char *path)
 	return access(path, F_OK) == 0;
 }
 
-static bool dir_is_empty(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	bool empty = true;
-
-	if (!d)
-		return false;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			empty = false, diag("left in %s: %s", path, e->d_name);
-	closedir(d);
-	return empty;
-}
-
 /* ---- the backend ---------------------------------------------------------- */
-
-/* Waits for the task; its status, error and log (as TAP comments). */
-static enum tve_task_status wait_task(const char *id, int timeout_ms, char **error)
-{
-	struct tve_taskstore *ts = tve_backend_tasks(T.b);
-	long long deadline = now_ms() + timeout_ms;
-	enum tve_task_status st = TVE_TASK_RUNNING;
-	struct tve_task_info info;
-	char **log;
-
-	if (error)
-		*error = NULL;
-	while (st == TVE_TASK_RUNNING && now_ms() < deadline) {
-		itest_wait_wake(T.b, 100);
-		if (tve_taskstore_info(ts, id, &info) == 0) {
-			st = info.status;
-			if (st != TVE_TASK_RUNNING && error && info.error)
-				*error = tve_xstrdup(info.error);
-			tve_task_info_free(&info);
-		}
-	}
-	log = tve_taskstore_log(ts, id);
-	for (char **l = log; l && *l; l++)
-		diag("  | %s", *l);
-	tve_strv_free(log);
-	return st;
-}
-
-/* Waits until node's snapshot lists (or no longer lists) volume. */
-static bool node_lists(size_t node, const char *volume, bool want, int timeout_ms)
-{
-	long long deadline = now_ms() + timeout_ms;
-
-	tve_backend_refresh(T.b, node);
-	for (;;) {
-		struct tve_snapshot *s = tve_backend_snapshot(T.b, node);
-		const struct tve_pool *p = tve_snapshot_find_pool(s, T.pool);
-		bool seen = false, ready = s->state == TVE_NODE_ONLINE && s->has_caps;
-
-		for (size_t i = 0; p && i < p->n_volumes; i++)
-			seen |= strcmp(p->volumes[i].name, volume) == 0;
-		tve_snapshot_unref(s);
-		if ((ready && seen == want) || now_ms() >= deadline)
-			return ready && seen == want;
-		itest_wait_wake(T.b, 200);
-	}
-}
 
 /* A file the test put into (or took out of) the pool: libvirt and both
  * nodes see it. */
 static void pool_changed(const char *volume, bool present)
 {
 	assert_int_equal(virStoragePoolRefresh(T.lv_pool, 0), 0);
-	assert_true(node_lists(REMOTE, volume, present, 30000));
-	assert_true(node_lists(LOCAL, volume, present, 30000));
-}
-
-static int count_volumes(const char *prefix)
-{
-	virStorageVolPtr *vols = NULL;
-	int n, count = 0;
-
-	virStoragePoolRefresh(T.lv_pool, 0);
-	n = virStoragePoolListAllVolumes(T.lv_pool, &vols, 0);
-	for (int i = 0; i < n; i++) {
-		count += strncmp(virStorageVolGetName(vols[i]), prefix, strlen(prefix)) == 0;
-		virStorageVolFree(vols[i]);
-	}
-	free(vols);
-	return count;
+	assert_true(node_lists(T.b, REMOTE, T.pool, volume, present, 30000));
+	assert_true(node_lists(T.b, LOCAL, T.pool, volume, present, 30000));
 }
 
 static void node_ready(void **state)
@@ -211,8 +96,8 @@ static void node_ready(void **state)
 	struct tve_snapshot *s;
 
 	(void)state;
-	assert_true(node_lists(REMOTE, "busybox.tar.gz", true, 60000));
-	assert_true(node_lists(LOCAL, "busybox.tar.gz", true, 60000));
+	assert_true(node_lists(T.b, REMOTE, T.pool, "busybox.tar.gz", true, 60000));
+	assert_true(node_lists(T.b, LOCAL, T.pool, "busybox.tar.gz", true, 60000));
 	s = tve_backend_snapshot(T.b, REMOTE);
 	assert_non_null(s->ssh);
 	assert_string_equal(s->caps.domain_type, "lxc");
@@ -383,12 +268,12 @@ static void download_remote(void **state)
 	(void)state;
 	t0 = now_ms();
 	id = start_download(REMOTE, "/files/small.iso", "small.iso", env("TVE_TEST_SMALL_SHA256"));
-	assert_int_equal(wait_task(id, 60000, &err), TVE_TASK_OK);
+	assert_int_equal(itest_wait_task(T.b, id, 60000, NULL, &err), TVE_TASK_OK);
 	diag("8 MiB over ssh in %lld ms", now_ms() - t0);
 	free(id);
 	assert_same("small.iso", "small.iso");
 	assert_no_part("small.iso");
-	assert_true(node_lists(REMOTE, "small.iso", true, 10000));	/* the task refreshed it */
+	assert_true(node_lists(T.b, REMOTE, T.pool, "small.iso", true, 10000));	/* the task refreshed it */
 
 	/* it exists now: refused before a task */
 	{
@@ -406,7 +291,7 @@ static void download_remote(void **state)
 
 	/* a wrong checksum: nothing is kept */
 	id = start_download(REMOTE, "/files/small.iso", "wrong.iso", env("TVE_TEST_BIG_SHA256"));
-	assert_int_equal(wait_task(id, 60000, &err), TVE_TASK_ERROR);
+	assert_int_equal(itest_wait_task(T.b, id, 60000, NULL, &err), TVE_TASK_ERROR);
 	diag("wrong checksum: %s", err);
 	assert_non_null(strstr(err, "checksum mismatch"));
 	free(err);
@@ -421,7 +306,7 @@ static void download_remote(void **state)
 	assert_true(exists(part));
 	usleep(1500 * 1000);
 	assert_int_equal(tve_backend_task_cancel(T.b, id, &err), 0);
-	assert_int_equal(wait_task(id, 30000, &err), TVE_TASK_ERROR);
+	assert_int_equal(itest_wait_task(T.b, id, 30000, NULL, &err), TVE_TASK_ERROR);
 	assert_string_equal(err, "cancelled");
 	free(err);
 	free(id);
@@ -441,7 +326,7 @@ static void download_rates(void **state)
 		char *id = start_download(node, "/files/big.iso", names[node],
 					  env("TVE_TEST_BIG_SHA256")), *err = NULL;
 
-		assert_int_equal(wait_task(id, 120000, &err), TVE_TASK_OK);
+		assert_int_equal(itest_wait_task(T.b, id, 120000, NULL, &err), TVE_TASK_OK);
 		ms = now_ms() - t0;
 		rate[node] = 128.0 / ((double)(ms > 0 ? ms : 1) / 1000);
 		free(id);
@@ -457,34 +342,6 @@ static void download_rates(void **state)
 
 /* ---- Create CT ------------------------------------------------------------- */
 
-/* The wizard's defaults from the backend's snapshot of node, on the
- * host's isolated network. */
-static void spec_for(struct tve_ct_spec *s, size_t node, int vmid, const char *hostname,
-		     const char *tmpl, bool unpriv)
-{
-	struct tve_create_ctx ctx;
-
-	tve_backend_ctx_get(T.b, node, &ctx);
-	tve_ct_spec_defaults(s, &ctx);
-	tve_backend_ctx_release(&ctx);
-	s->vmid = vmid;
-	free(s->hostname);
-	s->hostname = tve_xstrdup(hostname);
-	s->unprivileged = unpriv;
-	s->password = tve_xstrdup("tve-secret");
-	free(s->template_vol);
-	s->template_vol = tve_xasprintf("%s/%s", T.pool, tmpl);
-	free(s->rootfs_pool);
-	s->rootfs_pool = tve_xstrdup(T.pool);
-	s->rootfs_size = 128 * MiB;
-	s->memory_mib = 128;
-	s->swap_mib = 64;
-	s->net = TVE_NET_NETWORK;
-	free(s->net_source);
-	s->net_source = tve_xstrdup(T.network);
-	s->start_after = true;
-}
-
 /* Create CT as one task on node; its status (and error). */
 static enum tve_task_status create_ct(size_t node, int vmid, const char *hostname,
 				      const char *tmpl, bool unpriv, char **error)
@@ -494,11 +351,13 @@ static enum tve_task_status create_ct(size_t node, int vmid, const char *hostnam
 	enum tve_task_status st;
 	long long t0 = now_ms();
 
-	spec_for(&s, node, vmid, hostname, tmpl, unpriv);
+	/* on the host's isolated network */
+	ct_backend_spec(&s, T.b, node, T.pool, TVE_NET_NETWORK, T.network, vmid, hostname, tmpl);
+	s.unprivileged = unpriv;
 	if (tve_backend_create_ct(T.b, node, &s, &id, &err) < 0)
 		fail_msg("create %s refused: %s", hostname, err);
 	tve_ct_spec_clear(&s);
-	st = wait_task(id, 120000, error);
+	st = itest_wait_task(T.b, id, 120000, NULL, error);
 	if (st == TVE_TASK_OK)
 		T.create_ms[node][unpriv] = now_ms() - t0;
 	diag("%s (%s, %s): %lld ms", hostname, unpriv ? "unprivileged" : "privileged",
@@ -506,26 +365,6 @@ static enum tve_task_status create_ct(size_t node, int vmid, const char *hostnam
 	free(id);
 	assert_true(dir_is_empty(T.tmpdir));
 	return st;
-}
-
-/* Host pid of the container's init: the child of its libvirt_lxc. */
-static char *init_pid(const char *name)
-{
-	return sh("ctl=$(ps -eo pid=,args= | awk '$2 ~ /libvirt_lxc$/ && / --name %s / {print $1}'); "
-		  "[ -n \"$ctl\" ] && ps -o pid= --ppid $ctl | head -n 1 | tr -d ' '", name);
-}
-
-/* Runs cmd inside the container as its root (user namespace included). */
-static char *inside(const char *pid, const char *cmd)
-{
-	return sh("nsenter -t %s -a -r -w %s 2>&1", pid, cmd);
-}
-
-/* virsh lxc-enter-namespace, from the host's namespaces. */
-static char *lxc_enter(const char *name, const char *cmd)
-{
-	return sh("%s virsh -q -c '%s' lxc-enter-namespace %s --noseclabel %s 2>&1", T.host_exec,
-		  T.lxc_uri, name, cmd);
 }
 
 static virDomainPtr running(const char *name)
@@ -542,46 +381,27 @@ static virDomainPtr running(const char *name)
 /* Stops it, undefines it, deletes its root disk (emptied first). */
 static void ct_remove(virDomainPtr d, const char *volume)
 {
-	char *path = pool_file(volume), *out;
+	char *path = pool_file(volume);
 
 	virDomainDestroy(d);
 	assert_int_equal(virDomainUndefine(d), 0);
 	virDomainFree(d);
 	assert_int_equal(tve_ct_rootfs_empty(path), 0);
-	out = sh("virsh -q -c '%s' vol-delete --pool %s %s", T.lxc_uri, T.pool, volume);
-	assert_non_null(out);
-	free(out);
+	SH_OK("virsh -q -c '%s' vol-delete --pool %s %s", T.lxc_uri, T.pool, volume);
 	assert_false(exists(path));
 	free(path);
 }
 
-/* The tree on the node's disk: owners shifted, setuid and file
- * capabilities kept through both tars. */
-static void check_shifted_tree(const char *volume)
+/* The tree on the node's disk, its mode kept: owners shifted, setuid and
+ * file capabilities kept through both tars. */
+static void check_node_tree(const char *volume)
 {
-	char *dir = pool_file(volume), *p;
-	struct vfs_ns_cap_data cap;
+	char *dir = pool_file(volume);
 	struct stat st;
-	ssize_t n;
 
 	assert_int_equal(stat(dir, &st), 0);
-	assert_int_equal(st.st_uid, 100000);
 	assert_int_equal(st.st_mode & 07777, 0755);
-	p = tve_xasprintf("%s/bin/suidtest", dir);
-	assert_int_equal(lstat(p, &st), 0);
-	assert_int_equal(st.st_uid, 100000);
-	assert_int_equal(st.st_mode & 07777, 04755);
-	free(p);
-	p = tve_xasprintf("%s/etc/shadow", dir);
-	assert_int_equal(lstat(p, &st), 0);
-	assert_int_equal(st.st_gid, 100042);
-	free(p);
-	p = tve_xasprintf("%s/bin/captest", dir);
-	n = lgetxattr(p, "security.capability", &cap, sizeof(cap));
-	assert_int_equal(n, XATTR_CAPS_SZ_3);
-	assert_int_equal(le32toh(cap.rootid), 100000);
-	assert_true(le32toh(cap.data[0].permitted) & (1u << CAP_NET_RAW));
-	free(p);
+	check_shifted_tree(dir);
 	free(dir);
 }
 
@@ -589,44 +409,25 @@ static void ct_unprivileged_remote(void **state)
 {
 	virDomainPtr d;
 	char *s, *pid, *id = NULL, *err = NULL, uuid[VIR_UUID_STRING_BUFLEN];
-	bool listed = false;
 
 	(void)state;
 	assert_int_equal(create_ct(REMOTE, 300, "rct-unpriv", "busybox.tar.gz", true, &err),
 			 TVE_TASK_OK);
 	d = running("rct-unpriv");
-	s = lxc_enter("rct-unpriv", "/bin/busybox cat /etc/hostname");
-	assert_string_equal(s, "rct-unpriv");
-	free(s);
-	pid = init_pid("rct-unpriv");
-	assert_non_null(pid);
-	s = sh("awk '/^Uid:/ {print $2}' /proc/%s/status", pid);
-	assert_string_equal(s, "100000");	/* root inside is 100000 outside */
-	free(s);
-	s = inside(pid, "/bin/busybox id -u");
-	assert_string_equal(s, "0");
-	free(s);
+	pid = ct_check_running(T.host_exec, T.lxc_uri, "rct-unpriv", true);
 	s = inside(pid, "/bin/busybox stat -c %u:%g:%a /etc/shadow /bin/suidtest");
 	assert_string_equal(s, "0:42:640\n0:0:4755");
 	free(s);
 	free(pid);
-	check_shifted_tree("subvol-300-disk-0");
+	check_node_tree("subvol-300-disk-0");
 	/* stopped by tve, over the node's own connection */
 	assert_int_equal(virDomainGetUUIDString(d, uuid), 0);
-	for (long long t0 = now_ms(); !listed && now_ms() - t0 < 10000;) {
-		struct tve_snapshot *sn = tve_backend_snapshot(T.b, REMOTE);
-
-		listed = tve_snapshot_find_guest(sn, uuid) != NULL;
-		tve_snapshot_unref(sn);
-		if (!listed)
-			itest_wait_wake(T.b, 100);
-	}
-	assert_true(listed);
+	assert_true(node_lists_guest(T.b, REMOTE, uuid, 10000));
 	/* Shutdown: busybox's init is not systemd, which tve finds out over
 	 * the node's session and so sends SIGTERM, as on this host. */
 	if (tve_backend_guest_action(T.b, REMOTE, uuid, TVE_ACT_SHUTDOWN, &id, &err) < 0)
 		fail_msg("shutdown refused: %s", err);
-	assert_int_equal(wait_task(id, 30000, &err), TVE_TASK_OK);
+	assert_int_equal(itest_wait_task(T.b, id, 30000, NULL, &err), TVE_TASK_OK);
 	{
 		char **log = tve_taskstore_log(tve_backend_tasks(T.b), id);
 		bool sigterm = false;
@@ -657,14 +458,7 @@ static void ct_privileged_remote(void **state)
 	assert_int_equal(create_ct(REMOTE, 301, "rct-priv", "busybox.tar.gz", false, &err),
 			 TVE_TASK_OK);
 	d = running("rct-priv");
-	s = lxc_enter("rct-priv", "/bin/busybox cat /etc/hostname");
-	assert_string_equal(s, "rct-priv");
-	free(s);
-	pid = init_pid("rct-priv");
-	assert_non_null(pid);
-	s = sh("awk '/^Uid:/ {print $2}' /proc/%s/status", pid);
-	assert_string_equal(s, "0");	/* privileged: root is root */
-	free(s);
+	pid = ct_check_running(T.host_exec, T.lxc_uri, "rct-priv", false);
 	s = inside(pid, "/bin/busybox stat -c %u:%g:%a /bin/suidtest");
 	assert_string_equal(s, "0:0:4755");
 	free(s);
@@ -693,9 +487,9 @@ static void assert_no_ct(int vmid, const char *name)
 	virDomainPtr d;
 
 	snprintf(prefix, sizeof(prefix), "subvol-%d-", vmid);
-	assert_int_equal(count_volumes(prefix), 0);
+	assert_int_equal(count_volumes(T.lv_pool, prefix), 0);
 	snprintf(prefix, sizeof(prefix), "vm-%d-", vmid);
-	assert_int_equal(count_volumes(prefix), 0);
+	assert_int_equal(count_volumes(T.lv_pool, prefix), 0);
 	d = virDomainLookupByName(T.conn, name);
 	virResetLastError();
 	assert_null(d);
@@ -731,22 +525,17 @@ static void ct_failures_remote(void **state)
 
 static void template_remote(void **state)
 {
-	char day[16], *name, *path, *tmp, *id = NULL, *err = NULL, *s;
-	time_t now = time(NULL);
+	char *name = debian_template_name(), *path, *tmp, *id = NULL, *err = NULL, *s;
 	long long t0 = now_ms();
 	struct stat st;
-	struct tm tm;
 
 	(void)state;
-	localtime_r(&now, &tm);
-	strftime(day, sizeof(day), "%Y%m%d", &tm);
-	name = tve_xasprintf("debian-12-tve_%s_amd64.tar.gz", day);
 	path = pool_file(name);
 	tmp = tve_xasprintf("%s.tmp", path);
 	if (tve_backend_make_template(T.b, REMOTE, T.pool, "bookworm", getenv("TVE_TEST_MIRROR"),
 				      &id, &err) < 0)
 		fail_msg("template refused: %s", err);
-	assert_int_equal(wait_task(id, 600000, &err), TVE_TASK_OK);
+	assert_int_equal(itest_wait_task(T.b, id, 600000, NULL, &err), TVE_TASK_OK);
 	free(id);
 	assert_int_equal(stat(path, &st), 0);
 	diag("template (%s debootstrap) on the node in %lld ms: %.1f MiB",
@@ -758,7 +547,7 @@ static void template_remote(void **state)
 	assert_non_null(s);
 	assert_string_equal(s, "2");
 	free(s);
-	assert_true(node_lists(REMOTE, name, true, 10000));	/* the task refreshed the pool */
+	assert_true(node_lists(T.b, REMOTE, T.pool, name, true, 10000));	/* the task refreshed the pool */
 	/* listed now: a second one is refused before a task */
 	assert_int_equal(tve_backend_make_template(T.b, REMOTE, T.pool, "bookworm", NULL, &id,
 						   &err), -1);

@@ -13,6 +13,8 @@ build=${TVE_TOP_BUILDDIR:-$src}
 prog=$build/tests/integration/itest_ct
 # shellcheck source=../harness/testhost.sh
 source "$src/tests/harness/testhost.sh"
+# shellcheck source=../harness/ct.sh
+source "$src/tests/harness/ct.sh"
 
 tmp=$(mktemp -d /tmp/tve-ct.XXXXXX)
 # an unprivileged container's init (uid 100000) must reach its root in the pool
@@ -41,34 +43,13 @@ done
 bb=$(command -v busybox)
 ldd "$bb" >/dev/null 2>&1 && fatal "$bb is linked dynamically: the test template needs busybox-static"
 
-# The template: busybox, its applets as links, an init that configures
-# nothing and waits (SIGTERM ends it: libvirt's shutdown), a setuid and a
-# file-capability copy of busybox (the unprivileged shift keeps both), and
-# /etc/resolv.conf as a link out of the tree (tve replaces it, never
-# writes through it).
+# The template: the busybox tree of tests/harness/ct.sh, with
+# /etc/network/interfaces.d and /etc/resolv.conf as a link out of the tree
+# (tve replaces it, never writes through it).
 make_template() {
-	local r=$1
-	mkdir -p "$r"/{bin,sbin,etc/network/interfaces.d,root,proc,sys,dev,tmp,run,var} || return 1
-	cp "$bb" "$r/bin/busybox" || return 1
-	for a in $("$bb" --list); do
-		[ "$a" = busybox ] || ln -s busybox "$r/bin/$a"
-	done
-	cat >"$r/sbin/init" <<'INIT'
-#!/bin/sh
-# tve test container: configures nothing, waits for SIGTERM
-trap 'exit 0' TERM
-while :; do sleep 1 & wait $!; done
-INIT
-	chmod 755 "$r/sbin/init"
-	echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
-	printf 'root:x:0:\nshadow:x:42:\n' >"$r/etc/group"
-	echo 'root:*:19000:0:99999:7:::' >"$r/etc/shadow"
-	chgrp 42 "$r/etc/shadow" && chmod 640 "$r/etc/shadow"
-	echo template >"$r/etc/hostname"
-	printf 'auto lo\niface lo inet loopback\n' >"$r/etc/network/interfaces"
-	ln -s /run/resolv.conf "$r/etc/resolv.conf"
-	install -m 4755 "$bb" "$r/bin/suidtest"
-	cp "$bb" "$r/bin/captest" && setcap cap_net_raw+ep "$r/bin/captest"
+	testct_busybox_tree "$1" "$bb" || return 1
+	mkdir "$1/etc/network/interfaces.d" || return 1
+	ln -s /run/resolv.conf "$1/etc/resolv.conf"
 }
 
 H1=$tmp/h1

@@ -34,6 +34,8 @@ prog=$build/tests/integration/itest_remote_ct
 source "$src/tests/harness/testhost.sh"
 # shellcheck source=../harness/sshhost.sh
 source "$src/tests/harness/sshhost.sh"
+# shellcheck source=../harness/ct.sh
+source "$src/tests/harness/ct.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "1..0 # SKIP needs root (namespaces, libvirtd, sshd)"
@@ -68,36 +70,11 @@ done
 bb=$(command -v busybox)
 ldd "$bb" >/dev/null 2>&1 && fatal "$bb is linked dynamically: the test template needs busybox-static"
 
-# The busybox template of test_ct.sh: an init that waits for SIGTERM, a
-# setuid and a file-capability copy of busybox (the unprivileged shift and
-# the transfer keep both).
-make_template() {
-	local r=$1
-	mkdir -p "$r"/{bin,sbin,etc/network,root,proc,sys,dev,tmp,run,var} || return 1
-	cp "$bb" "$r/bin/busybox" || return 1
-	for a in $("$bb" --list); do
-		[ "$a" = busybox ] || ln -s busybox "$r/bin/$a"
-	done
-	cat >"$r/sbin/init" <<'INIT'
-#!/bin/sh
-# tve test container: configures nothing, waits for SIGTERM
-trap 'exit 0' TERM
-while :; do sleep 1 & wait $!; done
-INIT
-	chmod 755 "$r/sbin/init"
-	echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
-	printf 'root:x:0:\nshadow:x:42:\n' >"$r/etc/group"
-	echo 'root:*:19000:0:99999:7:::' >"$r/etc/shadow"
-	chgrp 42 "$r/etc/shadow" && chmod 640 "$r/etc/shadow"
-	echo template >"$r/etc/hostname"
-	printf 'auto lo\niface lo inet loopback\n' >"$r/etc/network/interfaces"
-	install -m 4755 "$bb" "$r/bin/suidtest"
-	cp "$bb" "$r/bin/captest" && setcap cap_net_raw+ep "$r/bin/captest"
-}
-
 pool=$tmp/pool www=$tmp/www
 mkdir -p "$pool" "$www" "$tmp/scratch" "$tmp/tmp" "$tmp/state" || fatal "mkdir in $tmp"
-make_template "$tmp/tmpl" || fatal "could not make the busybox template"
+# The busybox template of tests/harness/ct.sh (the unprivileged shift and
+# the transfer keep its setuid and file-capability copies).
+testct_busybox_tree "$tmp/tmpl" "$bb" || fatal "could not make the busybox template"
 tar --numeric-owner --xattrs --xattrs-include='*' -C "$tmp/tmpl" -czf "$pool/busybox.tar.gz" . ||
 	fatal "could not pack the template"
 echo "this is not a tarball" >"$pool/it's broken.tar.gz"
