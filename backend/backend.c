@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,11 @@ struct tve_backend *tve_backend_new(const struct tve_config *cfg, char **err)
 	struct tve_backend *b = tve_xcalloc(1, sizeof(*b));
 	char *dir = cfg->state_dir ? tve_xstrdup(cfg->state_dir) : tve_state_dir();
 
+	/* libvirt writes its sockets with write(): a connection whose other
+	 * end went away (an ssh node's tunnel closed under a connection still
+	 * referenced elsewhere, a daemon gone) must be an error for that call,
+	 * not SIGPIPE for the program.  libvirt asks its users to ignore it. */
+	signal(SIGPIPE, SIG_IGN);
 	tve_config_init(&b->cfg);
 	b->cfg.refresh_s = cfg->refresh_s;
 	b->cfg.pool_refresh_s = cfg->pool_refresh_s;

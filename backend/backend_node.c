@@ -68,6 +68,20 @@ void tve_node_conn_put(struct tve_node *n, struct conn *c)
 
 /* ---- callbacks from drivers ---- */
 
+static void backend_thread_done(struct tve_backend *b);
+
+void tve_node_thread_begin(struct tve_node *n)
+{
+	pthread_mutex_lock(&n->b->lock);
+	n->b->task_threads++;
+	pthread_mutex_unlock(&n->b->lock);
+}
+
+void tve_node_thread_end(struct tve_node *n)
+{
+	backend_thread_done(n->b);
+}
+
 int tve_node_exec(struct tve_node *n, const char *cmd, char **out, char **err)
 {
 	struct conn *c = tve_node_conn_get(n);

@@ -32,6 +32,10 @@ void tve_node_connection_lost(struct tve_node *node, const char *reason);
 /* A copy of the passphrase the user gave for the node's key file, or
  * NULL. */
 char *tve_node_passphrase(struct tve_node *node);
+/* A thread of the driver that uses node: tve_backend_free waits for it
+ * (a few seconds) before freeing the node. */
+void tve_node_thread_begin(struct tve_node *node);
+void tve_node_thread_end(struct tve_node *node);
 /* Runs cmd on an ssh node over its session (10 s at most): 0 when it ran
  * and exited 0, *out its output; -1 (with *err) when the node has no
  * session, or the command failed. */

@@ -31,6 +31,9 @@ struct reader {
 	virConnectPtr conn;	/* a reference of its own */
 	struct lv_events *ev;	/* likewise */
 	bool local, is_test;
+	/* Its node, which outlives the thread: tve_backend_free waits for it
+	 * (tve_node_thread_begin/end). */
+	struct tve_node *node;
 	unsigned long calls;
 	struct tve_node_caps caps;
 };
@@ -190,14 +193,13 @@ static void read_domain_caps(struct reader *h, struct tve_node_caps *c)
  * the node has none, or is closing). */
 static char *node_lines(struct reader *h, const char *cmd)
 {
-	struct tve_node *node = NULL;
 	char *out = NULL;
+	bool closed;
 
 	pthread_mutex_lock(&h->ev->lock);
-	if (!h->ev->closed)
-		node = h->ev->node;
+	closed = h->ev->closed;
 	pthread_mutex_unlock(&h->ev->lock);
-	if (!node || tve_node_exec(node, cmd, &out, NULL) < 0) {
+	if (closed || !h->node || tve_node_exec(h->node, cmd, &out, NULL) < 0) {
 		free(out);
 		return NULL;
 	}
@@ -343,6 +345,8 @@ static void *reader_main(void *opaque)
 	pthread_mutex_unlock(&ev->lock);
 	virConnectClose(h->conn);
 	lv_ev_unref(ev);
+	if (h->node)
+		tve_node_thread_end(h->node);
 	free(h);
 	return NULL;
 }
@@ -359,6 +363,10 @@ static void start_reader(struct lv_handle *h)
 	r->ev = lv_ev_ref(h->ev);
 	r->local = h->local;
 	r->is_test = h->is_test;
+	/* Only a remote node's reader asks the node itself (over ssh). */
+	r->node = !h->local && !h->is_test ? h->ev->node : NULL;
+	if (r->node)
+		tve_node_thread_begin(r->node);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	rc = pthread_create(&t, &attr, reader_main, r);
@@ -368,6 +376,8 @@ static void start_reader(struct lv_handle *h)
 		h->ev->caps_state = LV_CAPS_NONE;
 		virConnectClose(r->conn);
 		lv_ev_unref(r->ev);
+		if (r->node)
+			tve_node_thread_end(r->node);
 		free(r);
 	}
 }
