@@ -3,6 +3,7 @@
 # in one run.  Nothing here passes or fails on time.
 #   TVE_TOP_BUILDDIR, TVE_TOP_SRCDIR: set by `make bench`
 #   BENCH_RUNS (default 5): repetitions for first-paint timings
+#   BENCH_NODES=1 (root): also bench/nodes.sh, remote nodes over SSH
 set -u
 B=${TVE_TOP_BUILDDIR:-$(pwd)}
 S=${TVE_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -113,3 +114,11 @@ ${real_cost:+| idle ${IDLE_CPU}s, 1000 guests on a real libvirtd: CPU %, peak RS
 ${slow_row:+$slow_row
 }| libvirt calls per refresh tick, 1000 guests | $(echo "$calls" | field calls_per_tick) | first (cold) refresh: $(echo "$calls" | field first_refresh_calls) calls in $(echo "$calls" | field first_refresh_ms) ms | |
 TXT
+
+# Many remote nodes (root, BENCH_NODES=1; about 6 minutes): up to 32 test
+# hosts over SSH, parallel against sequential connecting, a blackholed
+# node, key latency during an outage.  bench/nodes.sh prints its own tables.
+if [ "${BENCH_NODES:-0}" = 1 ] && [ "$(id -u)" -eq 0 ]; then
+	echo
+	TVE_TOP_BUILDDIR="$B" TVE_TOP_SRCDIR="$S" bash "$S/bench/nodes.sh"
+fi
