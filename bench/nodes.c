@@ -24,7 +24,7 @@
  * "crashes"): a transport that crashes (libvirt 9.0's qemu+libssh does)
  * must not lose the figures.  A URI "ssh:TARGET#KEYFILE" is a node as
  * tve.conf's ssh = / keyfile = make it.  Exit 1 when a wait timed out, 3
- * when a node's * child never reported. */
+ * when a node's child never reported. */
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
