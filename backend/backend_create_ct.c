@@ -58,7 +58,7 @@ static void ct_job_free(struct ct_job *j)
 
 /* ---- moving files to and from ssh nodes ---- */
 
-#define TOOL_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
+#define TOOL_PATH TVE_CT_TOOL_PATH
 #define XFER_BUF (256 * 1024)
 #define PROGRESS_EVERY_MS 250
 #define REMOTE_SLOW_MS (10 * 60 * 1000)	/* the node writing out a disk */
@@ -182,20 +182,6 @@ static int recv_fd(struct tve_ssh *s, const char *cmd, int fd, struct xfer *x, c
 	return tve_ssh_cmd_finish(c, NULL, NULL, 0, err);
 }
 
-static char *find_tool(const char *name)
-{
-	for (const char *d = TOOL_PATH; *d;) {
-		size_t n = strcspn(d, ":");
-		char *p = tve_xasprintf("%.*s/%s", (int)n, d, name);
-
-		if (access(p, X_OK) == 0)
-			return p;
-		free(p);
-		d += n + (d[n] == ':');
-	}
-	return NULL;
-}
-
 /* Starts argv with its stdout on a pipe (*fd) and its stderr into errfile,
  * as tve_ct_run runs tools (signals at their defaults, nothing of ours
  * inherited).  The pid, or -1 with *err. */
@@ -205,7 +191,7 @@ static pid_t spawn_reader(const char *const argv[], const char *errfile, int *fd
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, dfl;
-	char *path = find_tool(argv[0]);
+	char *path = tve_ct_find_tool(argv[0]);
 	int p[2], e;
 	pid_t pid;
 

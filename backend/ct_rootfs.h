@@ -59,6 +59,11 @@ int tve_ct_template_debootstrap(const char *suite, const char *mirror, const cha
 int tve_ct_run(const char *const argv[], bool fd3,
 	       void (*on_line)(void *opaque, int fd, const char *line), void *opaque,
 	       char **tail, char **err);
+/* Where tools are looked up, and the PATH they run with. */
+#define TVE_CT_TOOL_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
+/* name (a path as is) found in TVE_CT_TOOL_PATH, newly allocated; NULL if
+ * it is not there. */
+char *tve_ct_find_tool(const char *name);
 /* A new directory $TMPDIR/PREFIX-XXXXXX (else /var/tmp), mode 0700. */
 char *tve_ct_tmpdir(const char *prefix, char **err);
 /* rm -rf: never follows symbolic links nor crosses mount points. */

@@ -19,12 +19,12 @@
 
 extern char **environ;
 
-#define TOOL_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
+#define TOOL_PATH TVE_CT_TOOL_PATH
 #define TAIL_LINES 3
 
 /* ---- running tools -------------------------------------------------------- */
 
-static char *find_tool(const char *name)
+char *tve_ct_find_tool(const char *name)
 {
 	const char *d = TOOL_PATH;
 
@@ -145,7 +145,7 @@ int tve_ct_run(const char *const argv[], bool fd3,
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, dfl;
-	char *path = find_tool(argv[0]);
+	char *path = tve_ct_find_tool(argv[0]);
 	char **env = NULL;
 	pid_t pid;
 
