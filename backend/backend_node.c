@@ -70,6 +70,11 @@ void tve_node_conn_put(struct tve_node *n, struct conn *c)
 
 static void backend_thread_done(struct tve_backend *b);
 
+bool tve_node_tunneled(struct tve_node *n)
+{
+	return n->tunnel;
+}
+
 void tve_node_thread_begin(struct tve_node *n)
 {
 	pthread_mutex_lock(&n->b->lock);

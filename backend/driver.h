@@ -32,6 +32,9 @@ void tve_node_connection_lost(struct tve_node *node, const char *reason);
 /* A copy of the passphrase the user gave for the node's key file, or
  * NULL. */
 char *tve_node_passphrase(struct tve_node *node);
+/* The node is reached through its ssh session: its libvirt URI names no
+ * host (a socket of this host), yet the node is not this host. */
+bool tve_node_tunneled(struct tve_node *node);
 /* A thread of the driver that uses node: tve_backend_free waits for it
  * (a few seconds) before freeing the node. */
 void tve_node_thread_begin(struct tve_node *node);

@@ -346,7 +346,8 @@ static void *lv_open(struct tve_node *node, const char *uri, char **err)
 	h->uri = tve_xstrdup(uri);
 	atomic_init(&h->calls, 1);	/* the open */
 	h->is_test = strncmp(uri, "test:", 5) == 0;
-	h->local = !h->is_test && uri_is_local(uri);
+	/* A tunnelled ssh node's URI names a socket of this host. */
+	h->local = !h->is_test && uri_is_local(uri) && !(node && tve_node_tunneled(node));
 	h->pool_cb = h->net_cb = -1;
 	h->nowait = true;
 	pthread_mutex_init(&h->lock, NULL);

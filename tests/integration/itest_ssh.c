@@ -316,6 +316,45 @@ static void test_remote_caps(void **state)
 	free(kh);
 }
 
+/* A node reached through its session is not this host, although its
+ * libvirt URI names a local socket: a download into its pool takes the
+ * remote path (the URL refuses: the task fails after saying where). */
+static void test_remote_path(void **state)
+{
+	char *kh = trusted_kh(), *id = NULL, *err = NULL, **log;
+	struct tve_backend *b = start_node(env("TVE_TEST_TARGET"), env("TVE_TEST_KEY"), kh);
+	struct tve_taskstore *ts = tve_backend_tasks(b);
+	long long deadline = now_ms() + 30000;
+	struct tve_snapshot *s;
+	bool remote = false;
+
+	(void)state;
+	for (;;) {
+		s = tve_backend_snapshot(b, 0);
+		if ((s->state == TVE_NODE_ONLINE && tve_snapshot_find_pool(s, "dl")) ||
+		    now_ms() > deadline)
+			break;
+		tve_snapshot_unref(s);
+		itest_wait_wake(b, 200);
+	}
+	assert_non_null(tve_snapshot_find_pool(s, "dl"));
+	tve_snapshot_unref(s);
+	if (tve_backend_download(b, 0, "dl", "http://127.0.0.1:9/t.iso", "t.iso", TVE_SUM_NONE,
+				 NULL, &id, &err) < 0)
+		fail_msg("download refused: %s", err);
+	assert_int_equal(itest_wait_task(b, id, 30000, NULL, &err), TVE_TASK_ERROR);
+	log = tve_taskstore_log(ts, id);
+	for (size_t i = 0; log && log[i]; i++) {
+		remote |= strstr(log[i], "over ssh to r1") != NULL;
+		free(log[i]);
+	}
+	free(log);
+	assert_true(remote);
+	free(id);
+	tve_backend_free(&b);
+	free(kh);
+}
+
 /* The command channel itself: output, errors, exit status, stdin. */
 static void test_exec(void **state)
 {
@@ -360,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_passphrase),
 		cmocka_unit_test(test_exec),
 		cmocka_unit_test(test_remote_caps),
+		cmocka_unit_test(test_remote_path),
 	};
 
 	unsetenv("SSH_AUTH_SOCK");

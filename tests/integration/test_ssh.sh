@@ -74,6 +74,11 @@ export TVE_TEST_DIR=$tmp
 # the node's capabilities although its libvirt has no interface driver.
 ip link add "$BR" type bridge || fatal "cannot make bridge $BR"
 export TVE_TEST_BRIDGE=$BR
+# A directory pool "dl" on the node, for the remote download path.
+mkdir -p "$tmp/pool"
+virsh -q -c "$TESTHOST_URI" pool-define-as dl dir --target "$tmp/pool" >/dev/null &&
+	virsh -q -c "$TESTHOST_URI" pool-start dl >/dev/null || fatal "cannot make pool dl"
+
 export CMOCKA_MESSAGE_OUTPUT=${CMOCKA_MESSAGE_OUTPUT:-TAP}
 mkdir -p "$tmp/state"
 echo "# host s1: root@$SSHHOST_IP, host key $TVE_TEST_HOST_FP"
