@@ -62,7 +62,7 @@ tui_until 20 tree_has 'pve9\.example.*\[offline\]'
 ok $? "tree: a long offline node name is cut, its [offline] marker is not"
 tui_until 20 content_has 'pve9\.exa[^ ]* +offline'
 ok $? "Datacenter summary: a cut node name keeps a space before its state"
-tree_has 'R 12345 a-very-long-gu'
+tui_until 20 tree_has 'R 12345 a-very-long-gu'
 ok $? "tree: 5-digit ID and a long name cut to the pane"
 # Show the CJK name's summary (it wraps across the rows the Hardware tab
 # then overwrites with narrow text), then the Hardware tab.
