@@ -343,6 +343,7 @@ static void test_remote_path(void **state)
 				 NULL, &id, &err) < 0)
 		fail_msg("download refused: %s", err);
 	assert_int_equal(itest_wait_task(b, id, 30000, NULL, &err), TVE_TASK_ERROR);
+	free(err);
 	log = tve_taskstore_log(ts, id);
 	for (size_t i = 0; log && log[i]; i++) {
 		remote |= strstr(log[i], "over ssh to r1") != NULL;
