@@ -386,6 +386,18 @@ void tve_ssh_close(struct tve_ssh *s)
 	free(s);
 }
 
+/* Lets the session go.  A command may have read packets of a tunnel's
+ * channels into libssh's buffers meanwhile: the tunnel is told to look. */
+static void session_unlock(struct tve_ssh *s)
+{
+	uint64_t one = 1;
+
+	if (s->wake_fd >= 0 && write(s->wake_fd, &one, sizeof(one)) < 0) {
+		/* full: the tunnel is awake already */
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
 struct sink {
 	char *buf;
 	size_t len, cap;
@@ -469,14 +481,7 @@ int tve_ssh_exec(struct tve_ssh *s, const char *cmd, const void *in, size_t len,
 
 	pthread_mutex_lock(&s->lock);
 	rc = exec_locked(s, cmd, in, len, &o, &e, &st, timeout_ms > 0 ? timeout_ms : 10000, err);
-	if (s->wake_fd >= 0) {
-		uint64_t one = 1;
-
-		if (write(s->wake_fd, &one, sizeof(one)) < 0) {
-			/* full: the tunnel is awake already */
-		}
-	}
-	pthread_mutex_unlock(&s->lock);
+	session_unlock(s);
 	if (rc == 0 && status)
 		*status = st;
 	if (out)
@@ -576,7 +581,7 @@ static void cmd_free(struct tve_ssh_cmd *c)
 {
 	ssh_channel_close(c->ch);
 	ssh_channel_free(c->ch);
-	pthread_mutex_unlock(&c->s->lock);
+	session_unlock(c->s);
 	free(c->errs.buf);
 	free(c);
 }
@@ -589,7 +594,7 @@ struct tve_ssh_cmd *tve_ssh_cmd_start(struct tve_ssh *s, const char *cmd, char *
 	c->s = s;
 	if (!(c->ch = ssh_channel_new(s->session))) {
 		tve_set_err(err, "ssh: %s", ssh_get_error(s->session));
-		pthread_mutex_unlock(&s->lock);
+		session_unlock(s);
 		free(c);
 		return NULL;
 	}
